@@ -34,6 +34,8 @@ pub struct Options {
     pub spec_display: String,
     /// The command that regenerates, named in every file's header and in staleness reports.
     pub command: String,
+    /// Cargo target folder for building the generated crate (default: cargo's own choice).
+    pub target_dir: Option<PathBuf>,
 }
 
 /// What a run found.
@@ -62,6 +64,7 @@ pub fn default_options(mode: Mode) -> Options {
         mode,
         spec_display: "spec/alpharun.yaml".to_owned(),
         command: "cargo xtask generate".to_owned(),
+        target_dir: None,
     }
 }
 
@@ -84,7 +87,8 @@ pub fn generate(options: &Options) -> Result<Outcome> {
         });
     }
     let manifest = options.out.join(&krate).join("Cargo.toml");
-    let schemas = schema_files::schema_files(&api, &manifest, &header)?;
+    let schemas =
+        schema_files::schema_files(&api, &manifest, options.target_dir.as_deref(), &header)?;
     let owns_schema = |path: &str| path.starts_with("schema/");
     stale.extend(output::sync(
         &options.out,

@@ -68,6 +68,7 @@ fn generate(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>) -> ExitCod
             out,
             layout: Layout::Standalone,
             mode,
+            target_dir: None,
         },
         _ => xtask::default_options(mode),
     };

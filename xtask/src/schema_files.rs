@@ -11,9 +11,15 @@ use crate::error::{GenError, Result};
 use crate::ir::Api;
 
 /// Builds and runs `emit_schema` of the models crate at `manifest`, returning one file per schema.
-pub fn schema_files(api: &Api, manifest: &Path, header: &str) -> Result<Vec<OutFile>> {
+pub fn schema_files(
+    api: &Api,
+    manifest: &Path,
+    target_dir: Option<&Path>,
+    header: &str,
+) -> Result<Vec<OutFile>> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
+    let mut command = Command::new(cargo);
+    command
         .args([
             "run",
             "--quiet",
@@ -21,7 +27,11 @@ pub fn schema_files(api: &Api, manifest: &Path, header: &str) -> Result<Vec<OutF
             "emit_schema",
             "--manifest-path",
         ])
-        .arg(manifest)
+        .arg(manifest);
+    if let Some(target_dir) = target_dir {
+        command.env("CARGO_TARGET_DIR", target_dir);
+    }
+    let output = command
         .output()
         .map_err(|e| schema_error(manifest, e.to_string()))?;
     if !output.status.success() {
