@@ -45,8 +45,12 @@ impl Default for ApiError {
 pub struct Contact {
     /// ID of the job opening to add the contact to.
     pub job_opening_id: String,
-    /// The candidate's email address.
-    #[schemars(extend("format" = "email"))]
+    /// The candidate's email address. Besides `format: email`, the pattern asks for a
+    /// dotted domain (`name@example.com`, not `name@localhost`), so that every validator
+    /// reaches the same verdict.
+    #[schemars(
+        extend("format" = "email", "pattern" = "^[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+$")
+    )]
     pub email: String,
     /// The candidate's first name.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,0 +1,303 @@
+//! Checking one contact: the contact JSON Schema (the generated one, so the verdict is the
+//! schema's), then the warnings beyond it. Each problem gets a message, a pointer and a hint.
+
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use serde_json::Value;
+
+use crate::error::ValidateError;
+use crate::locate;
+use crate::problem::Severity;
+
+/// The contact JSON Schema, as generated from the spec.
+pub const CONTACT_SCHEMA: &str = include_str!("../../../generated/schema/contact.schema.json");
+/// The contact-file JSON Schema, as generated from the spec.
+pub const CONTACT_FILE_SCHEMA: &str =
+    include_str!("../../../generated/schema/contact-file.schema.json");
+
+/// Media types a resume is expected to have; others get a warning.
+const DOCUMENT_TYPES: &[&str] = &[
+    "application/pdf",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.oasis.opendocument.text",
+    "application/rtf",
+    "text/rtf",
+    "text/plain",
+    "text/markdown",
+    "text/html",
+];
+
+/// A problem inside one contact, before it is placed in the file.
+#[derive(Debug)]
+pub struct Finding {
+    /// Pointer inside the contact.
+    pub pointer: String,
+    /// Byte offset in the contact's text where it is reported.
+    pub offset: usize,
+    pub message: String,
+    pub hint: Option<String>,
+    pub severity: Severity,
+}
+
+/// The compiled schema and what the file has shown so far (for duplicate emails).
+pub struct Rules {
+    validator: jsonschema::Validator,
+    field_names: Vec<String>,
+    /// Hashes of the emails seen: 8 bytes per contact, for the duplicate warning.
+    emails: HashSet<u64>,
+}
+
+impl Rules {
+    /// Compiles the contact schema with format checks on.
+    pub fn new() -> Result<Self, ValidateError> {
+        let schema: Value = serde_json::from_str(CONTACT_SCHEMA)
+            .map_err(|e| ValidateError::Schema(e.to_string()))?;
+        let validator = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .map_err(|e| ValidateError::Schema(e.to_string()))?;
+        let mut field_names = Vec::new();
+        collect_property_names(&schema, &mut field_names);
+        field_names.sort();
+        field_names.dedup();
+        Ok(Self {
+            validator,
+            field_names,
+            emails: HashSet::new(),
+        })
+    }
+
+    /// Every problem in one contact (its parsed value and its text).
+    pub fn check(&mut self, contact: &Value, text: &[u8]) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for error in self.validator.iter_errors(contact) {
+            let pointer = error.instance_path().to_string();
+            let at = locate::value_offset(text, &pointer).unwrap_or(0);
+            match error.kind() {
+                ValidationErrorKind::Required { property } => {
+                    let name = property.as_str().unwrap_or_default();
+                    findings.push(Finding {
+                        pointer: format!("{pointer}/{name}"),
+                        offset: at,
+                        message: format!("`{name}` is required"),
+                        hint: Some(format!("add \"{name}\": \"...\" to this object")),
+                        severity: Severity::Error,
+                    });
+                }
+                ValidationErrorKind::AdditionalProperties { unexpected } => {
+                    for name in unexpected {
+                        let offset = locate::key_offset(text, &pointer, name).unwrap_or(at);
+                        let hint = match closest(name, &self.field_names) {
+                            Some(known) => format!("did you mean `{known}`?"),
+                            None => format!("known fields: {}", self.field_names.join(", ")),
+                        };
+                        findings.push(Finding {
+                            pointer: format!("{pointer}/{name}"),
+                            offset,
+                            message: format!("unknown field `{name}`"),
+                            hint: Some(hint),
+                            severity: Severity::Error,
+                        });
+                    }
+                }
+                // The email rule is `format: email` plus a pattern; either failing says the same.
+                ValidationErrorKind::Format { format } if format == "email" => {
+                    findings.push(Finding {
+                        pointer,
+                        offset: at,
+                        message: format!("{} is not a valid email address", error.instance()),
+                        hint: Some("an email address looks like name@example.com".to_owned()),
+                        severity: Severity::Error,
+                    })
+                }
+                ValidationErrorKind::Pattern { .. } if pointer.ends_with("/email") => {
+                    findings.push(Finding {
+                        pointer,
+                        offset: at,
+                        message: format!("{} is not a valid email address", error.instance()),
+                        hint: Some("an email address looks like name@example.com".to_owned()),
+                        severity: Severity::Error,
+                    });
+                }
+                ValidationErrorKind::Type { kind } => {
+                    let expected = match kind {
+                        TypeKind::Single(t) => t.to_string(),
+                        TypeKind::Multiple(ts) => format!("{ts:?}"),
+                    };
+                    let instance = error.instance();
+                    let found = describe(instance.as_ref());
+                    let hint = if instance.is_null() {
+                        Some("leave the field out instead of sending null".to_owned())
+                    } else if expected == "string" {
+                        Some("put the value in double quotes".to_owned())
+                    } else {
+                        None
+                    };
+                    findings.push(Finding {
+                        pointer: pointer.clone(),
+                        offset: at,
+                        message: format!("expected {}, found {found}", article(&expected)),
+                        hint,
+                        severity: Severity::Error,
+                    });
+                }
+                _ => findings.push(Finding {
+                    pointer,
+                    offset: at,
+                    message: error.to_string(),
+                    hint: None,
+                    severity: Severity::Error,
+                }),
+            }
+        }
+        // One message per value, even when two keywords reject it.
+        findings.dedup_by(|a, b| a.pointer == b.pointer && a.message == b.message);
+        self.warnings(contact, text, &mut findings);
+        findings
+    }
+
+    fn warnings(&mut self, contact: &Value, text: &[u8], findings: &mut Vec<Finding>) {
+        if let Some(email) = contact.get("email").and_then(Value::as_str) {
+            let mut hasher = DefaultHasher::new();
+            email.trim().to_lowercase().hash(&mut hasher);
+            if !self.emails.insert(hasher.finish()) {
+                findings.push(Finding {
+                    pointer: "/email".to_owned(),
+                    offset: locate::value_offset(text, "/email").unwrap_or(0),
+                    message: format!("email `{email}` appears more than once in this file"),
+                    hint: Some(
+                        "the API keeps one contact per email; merge or remove the duplicate"
+                            .to_owned(),
+                    ),
+                    severity: Severity::Warning,
+                });
+            }
+        }
+        if let Some(content) = contact.pointer("/resume/content").and_then(Value::as_str) {
+            if !is_base64(content) {
+                findings.push(Finding {
+                    pointer: "/resume/content".to_owned(),
+                    offset: locate::value_offset(text, "/resume/content").unwrap_or(0),
+                    message: "resume content is not valid base64".to_owned(),
+                    hint: Some(
+                        "encode the file's bytes with base64 (e.g. `base64 -w0 cv.pdf`)".to_owned(),
+                    ),
+                    severity: Severity::Warning,
+                });
+            }
+        }
+        if let Some(mimetype) = contact.pointer("/resume/mimetype").and_then(Value::as_str) {
+            let essence = mimetype
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            if !DOCUMENT_TYPES.contains(&essence.as_str()) {
+                findings.push(Finding {
+                    pointer: "/resume/mimetype".to_owned(),
+                    offset: locate::value_offset(text, "/resume/mimetype").unwrap_or(0),
+                    message: format!("`{mimetype}` is not a document type"),
+                    hint: Some("resumes are usually application/pdf or a Word document".to_owned()),
+                    severity: Severity::Warning,
+                });
+            }
+        }
+    }
+}
+
+fn collect_property_names(schema: &Value, out: &mut Vec<String>) {
+    match schema {
+        Value::Object(object) => {
+            if let Some(Value::Object(properties)) = object.get("properties") {
+                out.extend(properties.keys().cloned());
+            }
+            object.values().for_each(|v| collect_property_names(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_property_names(v, out)),
+        _ => {}
+    }
+}
+
+/// The known name within edit distance 2 of `name`, if one is clearly closest.
+fn closest<'a>(name: &str, known: &'a [String]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (edit_distance(name, k), k))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, k)| k.as_str())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+fn is_base64(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let padding = bytes.iter().rev().take_while(|b| **b == b'=').count();
+    bytes.len() % 4 == 0
+        && padding <= 2
+        && bytes[..bytes.len() - padding]
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/')
+}
+
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the string {s:?}"),
+        Value::Array(_) => "an array".to_owned(),
+        Value::Object(_) => "an object".to_owned(),
+    }
+}
+
+fn article(kind: &str) -> String {
+    match kind {
+        "object" | "array" | "integer" => format!("an {kind}"),
+        _ => format!("a {kind}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_closest_field() {
+        let known = vec![
+            "email".to_owned(),
+            "first_name".to_owned(),
+            "last_name".to_owned(),
+        ];
+        assert_eq!(closest("frist_name", &known), Some("first_name"));
+        assert_eq!(closest("zzzzzz", &known), None);
+    }
+
+    #[test]
+    fn base64_check() {
+        assert!(is_base64("JVBERi0xLjQK"));
+        assert!(is_base64("YQ=="));
+        assert!(!is_base64("not base64!"));
+        assert!(!is_base64("abc"));
+    }
+}
