@@ -104,16 +104,9 @@ impl Rules {
                     }
                 }
                 // The email rule is `format: email` plus a pattern; either failing says the same.
-                ValidationErrorKind::Format { format } if format == "email" => {
-                    findings.push(Finding {
-                        pointer,
-                        offset: at,
-                        message: format!("{} is not a valid email address", error.instance()),
-                        hint: Some("an email address looks like name@example.com".to_owned()),
-                        severity: Severity::Error,
-                    })
-                }
-                ValidationErrorKind::Pattern { .. } if pointer.ends_with("/email") => {
+                ValidationErrorKind::Format { .. } | ValidationErrorKind::Pattern { .. }
+                    if is_email_rule(error.kind(), &pointer) =>
+                {
                     findings.push(Finding {
                         pointer,
                         offset: at,
@@ -206,6 +199,14 @@ impl Rules {
                 });
             }
         }
+    }
+}
+
+fn is_email_rule(kind: &ValidationErrorKind, pointer: &str) -> bool {
+    match kind {
+        ValidationErrorKind::Format { format } => format == "email",
+        ValidationErrorKind::Pattern { .. } => pointer.ends_with("/email"),
+        _ => false,
     }
 }
 

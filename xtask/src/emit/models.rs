@@ -38,7 +38,7 @@ fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Struct(object) => {
             let deny = matches!(object.extra, Extra::Deny)
                 .then(|| quote!(#[schemars(extend("additionalProperties" = false))]));
-            let fields = object.fields.iter().map(|f| field(api, &def.name, f, true));
+            let fields = object.fields.iter().map(|f| field(&def.name, f, true));
             let extra = match &object.extra {
                 Extra::Map(ty) => {
                     let ty = rust_type(ty);
@@ -50,12 +50,8 @@ fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
                 }
                 _ => quote!(),
             };
-            let constructor = constructor(
-                api,
-                def,
-                &object.fields,
-                !matches!(object.extra, Extra::Map(_)),
-            );
+            let constructor =
+                constructor(def, &object.fields, !matches!(object.extra, Extra::Map(_)));
             let defaults = object
                 .fields
                 .iter()
@@ -100,7 +96,7 @@ fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
                 let wire = &v.wire;
                 let docs = doc(&v.doc);
                 let owner = format!("{}{}", def.name, v.rust_name);
-                let fields = v.fields.iter().map(|f| field(api, &owner, f, false));
+                let fields = v.fields.iter().map(|f| field(&owner, f, false));
                 quote! {
                     #docs
                     #[serde(rename = #wire)]
@@ -224,7 +220,7 @@ fn field_value_type_text(f: &Field) -> String {
     }
 }
 
-fn field(api: &Api, owner: &str, f: &Field, public: bool) -> TokenStream {
+fn field(owner: &str, f: &Field, public: bool) -> TokenStream {
     let name = ident(&f.rust_name);
     let docs = doc(&f.doc);
     let vis = if public { quote!(pub) } else { quote!() };
@@ -262,7 +258,6 @@ fn field(api: &Api, owner: &str, f: &Field, public: bool) -> TokenStream {
             quote!(Option<#value>),
         )
     };
-    let _ = api;
     quote! {
         #docs
         #rename
@@ -336,7 +331,7 @@ fn default_expr(api: &Api, ty: &TypeRef, value: &Value) -> TokenStream {
 }
 
 /// `new(required...)` setting every optional field to `None` (or its default).
-fn constructor(api: &Api, def: &TypeDef, fields: &[Field], derivable_default: bool) -> TokenStream {
+fn constructor(def: &TypeDef, fields: &[Field], derivable_default: bool) -> TokenStream {
     let name = ident(&def.name);
     let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
     let params = required.iter().map(|f| {
@@ -388,7 +383,6 @@ fn constructor(api: &Api, def: &TypeDef, fields: &[Field], derivable_default: bo
             }
         }
     });
-    let _ = api;
     quote! {
         impl #name {
             #new_doc
