@@ -153,33 +153,33 @@ impl Rules {
     }
 
     fn warnings(&mut self, contact: &Value, text: &[u8], findings: &mut Vec<Finding>) {
+        let mut warn = |pointer: &str, message: String, hint: &str| {
+            findings.push(Finding {
+                pointer: pointer.to_owned(),
+                offset: locate::value_offset(text, pointer).unwrap_or(0),
+                message,
+                hint: Some(hint.to_owned()),
+                severity: Severity::Warning,
+            });
+        };
         if let Some(email) = contact.get("email").and_then(Value::as_str) {
             let mut hasher = DefaultHasher::new();
             email.trim().to_lowercase().hash(&mut hasher);
             if !self.emails.insert(hasher.finish()) {
-                findings.push(Finding {
-                    pointer: "/email".to_owned(),
-                    offset: locate::value_offset(text, "/email").unwrap_or(0),
-                    message: format!("email `{email}` appears more than once in this file"),
-                    hint: Some(
-                        "the API keeps one contact per email; merge or remove the duplicate"
-                            .to_owned(),
-                    ),
-                    severity: Severity::Warning,
-                });
+                warn(
+                    "/email",
+                    format!("email `{email}` appears more than once in this file"),
+                    "the API keeps one contact per email; merge or remove the duplicate",
+                );
             }
         }
         if let Some(content) = contact.pointer("/resume/content").and_then(Value::as_str) {
             if !is_base64(content) {
-                findings.push(Finding {
-                    pointer: "/resume/content".to_owned(),
-                    offset: locate::value_offset(text, "/resume/content").unwrap_or(0),
-                    message: "resume content is not valid base64".to_owned(),
-                    hint: Some(
-                        "encode the file's bytes with base64 (e.g. `base64 -w0 cv.pdf`)".to_owned(),
-                    ),
-                    severity: Severity::Warning,
-                });
+                warn(
+                    "/resume/content",
+                    "resume content is not valid base64".to_owned(),
+                    "encode the file's bytes with base64 (e.g. `base64 -w0 cv.pdf`)",
+                );
             }
         }
         if let Some(mimetype) = contact.pointer("/resume/mimetype").and_then(Value::as_str) {
@@ -190,13 +190,11 @@ impl Rules {
                 .trim()
                 .to_ascii_lowercase();
             if !DOCUMENT_TYPES.contains(&essence.as_str()) {
-                findings.push(Finding {
-                    pointer: "/resume/mimetype".to_owned(),
-                    offset: locate::value_offset(text, "/resume/mimetype").unwrap_or(0),
-                    message: format!("`{mimetype}` is not a document type"),
-                    hint: Some("resumes are usually application/pdf or a Word document".to_owned()),
-                    severity: Severity::Warning,
-                });
+                warn(
+                    "/resume/mimetype",
+                    format!("`{mimetype}` is not a document type"),
+                    "resumes are usually application/pdf or a Word document",
+                );
             }
         }
     }

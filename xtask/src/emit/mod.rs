@@ -162,7 +162,7 @@ fn spec_examples_test(api: &Api, header: &str) -> proc_macro2::TokenStream {
         }
         for (test_name, ty, example) in cases {
             let test_name = format_ident!("{}", test_name.trim_start_matches("r#"));
-            let ty = qualified(&krate, ty);
+            let ty = tokens::rust_type_in(ty, Some(&krate));
             let text = serde_json::to_string_pretty(example).unwrap_or_default();
             tests.push(quote! {
                 #[test]
@@ -178,23 +178,5 @@ fn spec_examples_test(api: &Api, header: &str) -> proc_macro2::TokenStream {
     quote! {
         #doc
         #(#tests)*
-    }
-}
-
-fn qualified(krate: &proc_macro2::Ident, ty: &TypeRef) -> proc_macro2::TokenStream {
-    match ty {
-        TypeRef::Named(name) => {
-            let name = tokens::ident(name);
-            quote!(#krate::#name)
-        }
-        TypeRef::Vec(inner) => {
-            let inner = qualified(krate, inner);
-            quote!(Vec<#inner>)
-        }
-        TypeRef::Map(inner) => {
-            let inner = qualified(krate, inner);
-            quote!(std::collections::BTreeMap<String, #inner>)
-        }
-        other => tokens::rust_type(other),
     }
 }

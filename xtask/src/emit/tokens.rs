@@ -42,6 +42,12 @@ pub fn inner_doc(text: &str) -> TokenStream {
 
 /// The Rust type for a `TypeRef`.
 pub fn rust_type(ty: &TypeRef) -> TokenStream {
+    rust_type_in(ty, None)
+}
+
+/// The Rust type for a `TypeRef`, its named types under `krate::` when given (for code
+/// outside the models crate, such as its tests).
+pub fn rust_type_in(ty: &TypeRef, krate: Option<&Ident>) -> TokenStream {
     match ty {
         TypeRef::String => quote!(String),
         TypeRef::Bool => quote!(bool),
@@ -52,14 +58,17 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
         TypeRef::Any => quote!(serde_json::Value),
         TypeRef::Named(name) => {
             let name = ident(name);
-            quote!(#name)
+            match krate {
+                Some(krate) => quote!(#krate::#name),
+                None => quote!(#name),
+            }
         }
         TypeRef::Vec(inner) => {
-            let inner = rust_type(inner);
+            let inner = rust_type_in(inner, krate);
             quote!(Vec<#inner>)
         }
         TypeRef::Map(inner) => {
-            let inner = rust_type(inner);
+            let inner = rust_type_in(inner, krate);
             quote!(std::collections::BTreeMap<String, #inner>)
         }
     }
