@@ -236,6 +236,25 @@ pub struct Operation {
     pub body: Option<Body>,
     /// Responses by status (`200`, `4XX`, `default`), sorted.
     pub responses: BTreeMap<String, Response>,
+    /// Where in the spec it comes from (`#/paths/~1pets/get`).
+    pub pointer: String,
+    /// `x-batch`: the body is a list that may be split, and the reply says what it rejected.
+    pub batch: Option<Batch>,
+}
+
+/// How a list operation can be sent in batches (the `x-batch` extension).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    /// The list's item type (always `Named`).
+    pub item: TypeRef,
+    /// The success reply's type (always `Named`, a struct).
+    pub reply: TypeRef,
+    /// Rust name of the reply field listing the rejected items (`Vec<item>`, required).
+    pub rejected: String,
+    /// Rust name and type of the reply field counting imported items (integer, required).
+    pub imported_count: Option<(String, TypeRef)>,
+    /// Rust name and type of the reply field counting rejected items (integer, required).
+    pub rejected_count: Option<(String, TypeRef)>,
 }
 
 /// Where a parameter goes.

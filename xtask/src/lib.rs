@@ -73,12 +73,22 @@ pub fn generate(options: &Options) -> Result<Outcome> {
     let spec = spec::Spec::load(&options.spec)?;
     let api = lower::lower(&spec)?;
     let header = emit::header(&options.spec_display, &options.command);
-    let files = emit::rust_files(&api, options.layout, &header)?;
+    let client_dir = options.out.join(emit::client_crate(&api));
+    let runtime_path = relative_path(
+        &client_dir,
+        &workspace_root().join("crates/alpharun-runtime"),
+    );
+    let files = emit::rust_files(&api, options.layout, &header, &runtime_path)?;
     let krate = emit::models_crate(&api);
-    let crate_dir = format!("{krate}/");
+    let crate_dirs = [
+        format!("{krate}/"),
+        format!("{}/", emit::client_crate(&api)),
+    ];
     let standalone = options.layout == Layout::Standalone;
-    let owns_rust =
-        |path: &str| path.starts_with(&crate_dir) || (standalone && path == "Cargo.toml");
+    let owns_rust = |path: &str| {
+        crate_dirs.iter().any(|dir| path.starts_with(dir.as_str()))
+            || (standalone && path == "Cargo.toml")
+    };
     let mut stale = output::sync(&options.out, &files, options.mode, &owns_rust)?;
     if options.mode == Mode::Check && !stale.is_empty() {
         return Ok(Outcome {
@@ -100,4 +110,29 @@ pub fn generate(options: &Options) -> Result<Outcome> {
         stale,
         schemas_checked: true,
     })
+}
+
+/// `to` relative to `from` (both made absolute), with `/` separators, for manifest paths.
+fn relative_path(from: &Path, to: &Path) -> String {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
+    let normal = |p: PathBuf| -> Vec<String> {
+        let mut parts: Vec<String> = Vec::new();
+        for component in p.components() {
+            match component {
+                std::path::Component::ParentDir => {
+                    parts.pop();
+                }
+                std::path::Component::Normal(part) => {
+                    parts.push(part.to_string_lossy().into_owned());
+                }
+                _ => {}
+            }
+        }
+        parts
+    };
+    let (from, to) = (normal(absolute(from)), normal(absolute(to)));
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_owned(); from.len() - common];
+    parts.extend(to[common..].iter().cloned());
+    parts.join("/")
 }

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod prism;
 mod test_task;
 
 use clap::{Parser, Subcommand};
@@ -38,19 +39,30 @@ enum Task {
     /// Run every check CI runs: fmt, clippy, the drift gate, all tests, the spec lints and the
     /// schema corpus in ajv. Installs the npm and PyPI tools it needs (tools/).
     Test,
+    /// Run the generated client's example and the downstream crate against a Prism mock of the
+    /// spec (static and dynamic replies). Needs the npm tools (`cargo xtask test` installs them).
+    Prism,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.task {
         Task::Generate { check, spec, out } => generate(check, spec, out),
-        Task::Test => match test_task::run() {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("error: {error:#}");
-                ExitCode::from(1)
-            }
-        },
+        Task::Test => report(test_task::run()),
+        Task::Prism => {
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+            report(prism::run(&xtask::workspace_root(), &cargo))
+        }
+    }
+}
+
+fn report(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(1)
+        }
     }
 }
 

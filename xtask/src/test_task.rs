@@ -33,6 +33,7 @@ pub fn run() -> Result<()> {
     tools::install(&root)?;
     tools::lint_spec(&root)?;
     tools::schema_corpus_in_ajv(&root)?;
+    crate::prism::run(&root, &cargo)?;
     eprintln!("== all checks passed");
     Ok(())
 }

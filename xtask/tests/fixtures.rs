@@ -98,6 +98,10 @@ fn unsupported_constructs_are_refused_with_their_pointer() {
             "name-collision.yaml",
             "#/components/schemas/Thing/properties/foo_bar",
         ),
+        (
+            "batch-mismatch.yaml",
+            "#/paths/~1things/post/x-batch/rejected",
+        ),
     ];
     let out = workspace_root().join("target/fixtures/unsupported");
     for (file, pointer) in cases {

@@ -1,5 +1,6 @@
 //! Emitters: IR -> the text of every generated file, formatted and byte-stable.
 
+mod client;
 mod models;
 mod tokens;
 
@@ -39,15 +40,40 @@ pub fn models_crate(api: &Api) -> String {
     format!("{}-models", api.crate_prefix)
 }
 
+/// The client crate's name.
+pub fn client_crate(api: &Api) -> String {
+    format!("{}-client", api.crate_prefix)
+}
+
 /// The JSON Schema file of a component type.
 pub fn schema_file_name(type_name: &str) -> String {
     format!("schema/{}.schema.json", type_name.to_kebab_case())
 }
 
 /// Every generated Rust and manifest file (the JSON Schemas come from running the models crate).
-pub fn rust_files(api: &Api, layout: Layout, header: &str) -> Result<Vec<OutFile>> {
+/// `runtime_path` is the runtime crate's folder relative to the client crate's.
+pub fn rust_files(
+    api: &Api,
+    layout: Layout,
+    header: &str,
+    runtime_path: &str,
+) -> Result<Vec<OutFile>> {
     let krate = models_crate(api);
+    let client = client_crate(api);
+    let models_ident = format_ident!("{}", krate.replace('-', "_"));
+    let client_ident = format_ident!("{}", client.replace('-', "_"));
     let mut files = vec![
+        OutFile {
+            path: format!("{client}/Cargo.toml"),
+            contents: client_manifest(api, header, runtime_path),
+        },
+        OutFile {
+            path: format!("{client}/src/lib.rs"),
+            contents: tokens::format_file(
+                "lib.rs",
+                client::lib_rs(api, header, &models_ident, &client_ident)?,
+            )?,
+        },
         OutFile {
             path: format!("{krate}/Cargo.toml"),
             contents: models_manifest(api, header),
@@ -65,11 +91,17 @@ pub fn rust_files(api: &Api, layout: Layout, header: &str) -> Result<Vec<OutFile
             contents: tokens::format_file("spec_examples.rs", spec_examples_test(api, header))?,
         },
     ];
+    for (name, tokens) in client::examples(api, header, &client_ident) {
+        files.push(OutFile {
+            path: format!("{client}/examples/{name}.rs"),
+            contents: tokens::format_file(&format!("{name}.rs"), tokens)?,
+        });
+    }
     if layout == Layout::Standalone {
         files.push(OutFile {
             path: "Cargo.toml".to_owned(),
             contents: format!(
-                "# {header}\n# The generated crates, as a workspace of their own: `cargo check --manifest-path THIS`.\n[workspace]\nresolver = \"2\"\nmembers = [\"{krate}\"]\n"
+                "# {header}\n# The generated crates, as a workspace of their own: `cargo check --manifest-path THIS`.\n[workspace]\nresolver = \"2\"\nmembers = [\"{krate}\", \"{client}\"]\n"
             ),
         });
     }
@@ -105,6 +137,32 @@ serde_json = "1"
         name = models_crate(api),
         version = crate_version(api),
         title = api.title,
+    )
+}
+
+fn client_manifest(api: &Api, header: &str, runtime_path: &str) -> String {
+    format!(
+        r#"# {header}
+[package]
+name = "{name}"
+version = "{version}"
+edition = "2021"
+rust-version = "1.85"
+description = "An async client for the {title} (generated from its OpenAPI spec)."
+license = "MIT OR Apache-2.0"
+
+[dependencies]
+alpharun-runtime = {{ version = "0.1", path = "{runtime_path}" }}
+{models} = {{ version = "{version}", path = "../{models}" }}
+
+[dev-dependencies]
+serde_json = "1"
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
+"#,
+        name = client_crate(api),
+        version = crate_version(api),
+        title = api.title,
+        models = models_crate(api),
     )
 }
 

@@ -1,5 +1,6 @@
 //! Lowering: a loaded spec -> the IR. All spec checking happens here, each error with its pointer.
 
+mod batch;
 mod object;
 mod operation;
 mod recursion;
@@ -15,6 +16,7 @@ use crate::ir::{Api, Auth};
 use crate::names;
 use crate::spec::Spec;
 
+pub use batch::list_item;
 pub use schema::Lowerer;
 
 /// Lowers a whole spec.
@@ -22,9 +24,12 @@ pub fn lower(spec: &Spec) -> Result<Api> {
     let info = &spec.doc.info;
     let mut lowerer = Lowerer::new(spec)?;
     lowerer.lower_components()?;
-    let operations = operation::lower_operations(spec, &mut lowerer)?;
+    let mut operations = operation::lower_operations(spec, &mut lowerer)?;
     let mut types = lowerer.finish();
     recursion::box_recursive_fields(&mut types);
+    for operation in operations.values_mut() {
+        operation.batch = batch::lower_batch(spec, &types, operation)?;
+    }
     Ok(Api {
         title: info.title.clone(),
         version: info.version.clone(),

@@ -141,6 +141,8 @@ fn lower_operation(
         params,
         body,
         responses,
+        pointer: pointer.to_owned(),
+        batch: None,
     })
 }
 

@@ -10,6 +10,10 @@ fn main() {
     schemas.insert("Animal".to_owned(), schema.to_value());
     let schema = SchemaSettings::draft2020_12()
         .into_generator()
+        .into_root_schema_for::<kitchen_sink_models::BulkResult>();
+    schemas.insert("BulkResult".to_owned(), schema.to_value());
+    let schema = SchemaSettings::draft2020_12()
+        .into_generator()
         .into_root_schema_for::<kitchen_sink_models::Cat>();
     schemas.insert("Cat".to_owned(), schema.to_value());
     let schema = SchemaSettings::draft2020_12()

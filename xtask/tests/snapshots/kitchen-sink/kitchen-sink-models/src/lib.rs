@@ -39,6 +39,21 @@ impl Animal {
         }
     }
 }
+/// The `BulkResult` type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(title = "BulkResult", description = "The `BulkResult` type.")]
+pub struct BulkResult {
+    /// The `added` property.
+    pub added: i32,
+    /// The `refused` property.
+    pub refused: Vec<Owner>,
+}
+impl BulkResult {
+    /// A value with the required fields (`added`, `refused`) set and the optional ones unset.
+    pub fn new(added: i32, refused: Vec<Owner>) -> Self {
+        Self { added, refused }
+    }
+}
 /// The `Cat` type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[schemars(title = "Cat", description = "The `Cat` type.")]
