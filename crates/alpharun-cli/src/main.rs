@@ -1,5 +1,7 @@
-//! `alpharun`: check Alpharun contact files before importing them.
+//! `alpharun`: check Alpharun contact files, then import them.
 
+mod import;
+mod token;
 mod validate;
 
 use std::process::ExitCode;
@@ -7,7 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "alpharun", version, about = "Validate Alpharun contact files", long_about = None)]
+#[command(name = "alpharun", version, about = "Validate and import Alpharun contact files", long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -28,6 +30,23 @@ enum Command {
     ///   cat contacts.json | alpharun validate -
     #[command(verbatim_doc_comment)]
     Validate(validate::Args),
+    /// Import contact files: validate everything first, then send in batches.
+    ///
+    /// Every contact ends in one bucket: imported, rejected by the server, invalid, uncertain
+    /// (sent, outcome unknown) or unsent. Those not imported go to a failed file beside the
+    /// input (each with `_alpharun_error`), ready to fix and import again. A journal beside the
+    /// input records every batch; after Ctrl-C or a crash, `--resume` goes on without sending
+    /// acknowledged contacts again. The token comes from ALPHARUN_API_TOKEN or --token-file.
+    ///
+    /// Exit status: 0 all imported, 1 partly imported, 2 nothing imported or a fatal error.
+    ///
+    /// Examples:
+    ///   alpharun import contacts.json
+    ///   alpharun import --dry-run --job-opening-id jo_123 contacts.jsonl
+    ///   alpharun import --resume contacts.json
+    ///   alpharun import contacts.failed.json        # after fixing what failed
+    #[command(verbatim_doc_comment)]
+    Import(import::Args),
     /// Print the contact-file JSON Schema (draft 2020-12) that `validate` checks against.
     ///
     /// Example:
@@ -50,6 +69,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Validate(args) => validate::run(&args),
+        Command::Import(args) => import::run(&args),
         Command::Schema => {
             print!("{}", alpharun_validate::CONTACT_FILE_SCHEMA);
             ExitCode::SUCCESS

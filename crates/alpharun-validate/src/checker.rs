@@ -1,0 +1,226 @@
+//! Walking a contact file contact by contact: split, parse, adjust (the import's fill-ins), check.
+//! `validate` and `alpharun import` both stand on it, so they always reach the same verdict.
+
+use std::io::BufRead;
+
+use serde_json::Value;
+
+use crate::error::ValidateError;
+use crate::locate;
+use crate::position::Pos;
+use crate::problem::{Problem, Severity};
+use crate::rules::Rules;
+use crate::split::{Element, Item, Layout, Splitter};
+
+/// The field `alpharun import` adds to each contact of a failed file to say why it failed. It is
+/// stripped before checking and sending, so that a fixed failed file can be imported as it is.
+pub const REASON_FIELD: &str = "_alpharun_error";
+
+/// An error found while adjusting a contact before it is checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Adjustment {
+    /// Pointer inside the contact.
+    pub pointer: String,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+/// A change made to every contact before it is checked (such as filling a default field).
+pub type Prepare = Box<dyn FnMut(&mut Value) -> Option<Adjustment>>;
+
+/// One contact, checked.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// 0-based index in the file.
+    pub index: usize,
+    /// Where it starts.
+    pub start: Pos,
+    /// The contact as parsed and adjusted; `None` when it is not JSON.
+    pub value: Option<Value>,
+    /// The contact's text (lossy UTF-8) when it is not JSON, so that nothing is lost.
+    pub raw: Option<String>,
+    /// Its errors and warnings, in order.
+    pub problems: Vec<Problem>,
+}
+
+impl Checked {
+    /// Parsed and without errors (warnings allowed).
+    pub fn is_valid(&self) -> bool {
+        self.value.is_some() && !self.problems.iter().any(|p| p.severity == Severity::Error)
+    }
+}
+
+/// What the walk meets next.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// A contact.
+    Contact(Checked),
+    /// A problem with the file's structure; `fatal` when nothing after it can be read.
+    Structure {
+        /// The problem.
+        problem: Problem,
+        /// Whether the walk ends here.
+        fatal: bool,
+    },
+}
+
+/// Walks a contact file.
+pub struct Checker<R> {
+    file: String,
+    splitter: Splitter<R>,
+    rules: Rules,
+    layout: Layout,
+    prepare: Option<Prepare>,
+    finished: bool,
+}
+
+impl<R: BufRead> Checker<R> {
+    /// A walk over `reader`, the file named `file` (as the user wrote it).
+    pub fn new(file: &str, reader: R, layout: Layout) -> Result<Self, ValidateError> {
+        Ok(Self {
+            file: file.to_owned(),
+            splitter: Splitter::new(reader, layout),
+            rules: Rules::new()?,
+            layout,
+            prepare: None,
+            finished: false,
+        })
+    }
+
+    /// Adjusts every contact with `prepare` before checking it.
+    #[must_use]
+    pub fn with_prepare(mut self, prepare: Prepare) -> Self {
+        self.prepare = Some(prepare);
+        self
+    }
+
+    /// The next contact or structural problem; `None` at the end of the file.
+    pub fn next_step(&mut self) -> Result<Option<Step>, ValidateError> {
+        if self.finished {
+            return Ok(None);
+        }
+        let item = self
+            .splitter
+            .next_item()
+            .map_err(|source| ValidateError::Read {
+                file: self.file.clone(),
+                source,
+            })?;
+        let Some(item) = item else {
+            self.finished = true;
+            return Ok(None);
+        };
+        Ok(Some(match item {
+            Item::Syntax(syntax) => {
+                self.finished |= !syntax.recoverable;
+                Step::Structure {
+                    problem: self.problem(syntax.pos, None, String::new(), syntax.message, None),
+                    fatal: !syntax.recoverable,
+                }
+            }
+            Item::Element(element) => self.check(&element),
+        }))
+    }
+
+    fn check(&mut self, element: &Element) -> Step {
+        let mut value: Value = match serde_json::from_slice(&element.bytes) {
+            Ok(value) => value,
+            Err(error) => {
+                // An array's structure cannot be trusted past broken JSON.
+                self.finished |= self.layout == Layout::Array;
+                let problem = syntax_problem(&self.file, element, &error);
+                return Step::Contact(Checked {
+                    index: element.index,
+                    start: element.start,
+                    value: None,
+                    raw: Some(String::from_utf8_lossy(&element.bytes).into_owned()),
+                    problems: vec![problem],
+                });
+            }
+        };
+        let mut problems = Vec::new();
+        if let Some(object) = value.as_object_mut() {
+            object.remove(REASON_FIELD);
+        }
+        if let Some(adjustment) = self
+            .prepare
+            .as_mut()
+            .and_then(|prepare| prepare(&mut value))
+        {
+            let offset = locate::value_offset(&element.bytes, &adjustment.pointer).unwrap_or(0);
+            problems.push(self.problem(
+                element.start.after(&element.bytes, offset),
+                Some(element.index),
+                adjustment.pointer,
+                adjustment.message,
+                adjustment.hint,
+            ));
+        }
+        for finding in self.rules.check(&value, &element.bytes) {
+            let mut problem = self.problem(
+                element.start.after(&element.bytes, finding.offset),
+                Some(element.index),
+                finding.pointer,
+                finding.message,
+                finding.hint,
+            );
+            problem.severity = finding.severity;
+            problems.push(problem);
+        }
+        Step::Contact(Checked {
+            index: element.index,
+            start: element.start,
+            value: Some(value),
+            raw: None,
+            problems,
+        })
+    }
+
+    fn problem(
+        &self,
+        pos: Pos,
+        contact: Option<usize>,
+        pointer: String,
+        message: String,
+        hint: Option<String>,
+    ) -> Problem {
+        Problem {
+            file: self.file.clone(),
+            pos,
+            contact,
+            pointer,
+            message,
+            hint,
+            severity: Severity::Error,
+        }
+    }
+}
+
+/// A contact that is not valid JSON, placed at serde_json's line and column.
+fn syntax_problem(file: &str, element: &Element, error: &serde_json::Error) -> Problem {
+    let (line, column) = (error.line() as u64, error.column() as u64);
+    let mut pos = element.start;
+    if line <= 1 {
+        pos.column += column.saturating_sub(1);
+    } else {
+        pos.line += line - 1;
+        pos.column = column.max(1);
+    }
+    let message = error.to_string();
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .to_owned();
+    Problem {
+        file: file.to_owned(),
+        pos,
+        contact: Some(element.index),
+        pointer: String::new(),
+        message: format!("invalid JSON: {message}"),
+        hint: None,
+        severity: Severity::Error,
+    }
+}
