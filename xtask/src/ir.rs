@@ -249,7 +249,8 @@ pub struct Batch {
     pub item: TypeRef,
     /// The success reply's type (always `Named`, a struct).
     pub reply: TypeRef,
-    /// Rust name of the reply field listing the rejected items (`Vec<item>`, required).
+    /// Rust name of the reply field listing the rejected items (`Vec<Named>`, required; matched
+    /// to the sent items by their JSON).
     pub rejected: String,
     /// Rust name and type of the reply field counting imported items (integer, required).
     pub imported_count: Option<(String, TypeRef)>,

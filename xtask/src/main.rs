@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod conformance;
 mod prism;
 mod test_task;
 
@@ -42,6 +43,9 @@ enum Task {
     /// Run the generated client's example and the downstream crate against a Prism mock of the
     /// spec (static and dynamic replies). Needs the npm tools (`cargo xtask test` installs them).
     Prism,
+    /// Run Schemathesis against `alpharun sandbox` (needs the PyPI tools `cargo xtask test`
+    /// installs).
+    Conformance,
 }
 
 fn main() -> ExitCode {
@@ -49,6 +53,10 @@ fn main() -> ExitCode {
     match cli.task {
         Task::Generate { check, spec, out } => generate(check, spec, out),
         Task::Test => report(test_task::run()),
+        Task::Conformance => {
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+            report(conformance::run(&xtask::workspace_root(), &cargo))
+        }
         Task::Prism => {
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
             report(prism::run(&xtask::workspace_root(), &cargo))

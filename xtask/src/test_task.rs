@@ -34,6 +34,7 @@ pub fn run() -> Result<()> {
     tools::lint_spec(&root)?;
     tools::schema_corpus_in_ajv(&root)?;
     crate::prism::run(&root, &cargo)?;
+    crate::conformance::run(&root, &cargo)?;
     eprintln!("== all checks passed");
     Ok(())
 }

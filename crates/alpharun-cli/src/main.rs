@@ -1,6 +1,7 @@
 //! `alpharun`: check Alpharun contact files, then import them.
 
 mod import;
+mod sandbox;
 mod token;
 mod validate;
 
@@ -47,6 +48,19 @@ enum Command {
     ///   alpharun import contacts.failed.json        # after fixing what failed
     #[command(verbatim_doc_comment)]
     Import(import::Args),
+    /// Run a local Alpharun-compatible server to try imports against (never production).
+    ///
+    /// It checks bearer tokens (401), answers 400 at once to a body that is not an array of
+    /// contacts, returns invalid contacts, duplicate emails within a job opening and unknown
+    /// job openings in `failed_contacts`, and stores the rest (in memory, or in --data-dir).
+    /// It prints its base URL on standard output and one line per request on standard error.
+    ///
+    /// Examples:
+    ///   alpharun sandbox --token dev-token
+    ///   alpharun sandbox --token dev-token --rate-limit 5/s --fail-rate 0.1 --latency 50
+    ///   alpharun sandbox --token dev-token --job-opening jo_1 --data-dir .sandbox
+    #[command(verbatim_doc_comment)]
+    Sandbox(sandbox::Args),
     /// Print the contact-file JSON Schema (draft 2020-12) that `validate` checks against.
     ///
     /// Example:
@@ -70,6 +84,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Validate(args) => validate::run(&args),
         Command::Import(args) => import::run(&args),
+        Command::Sandbox(args) => sandbox::run(args),
         Command::Schema => {
             print!("{}", alpharun_validate::CONTACT_FILE_SCHEMA);
             ExitCode::SUCCESS

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use alpharun_client::types::{Contact, ImportResult};
+use alpharun_client::types::Contact;
 use alpharun_client::{Client, RetryPolicy};
 use wiremock::{Request, Respond, ResponseTemplate};
 
@@ -76,11 +76,11 @@ impl Respond for FakeAlpharun {
         if batch.iter().any(|c| c.email.starts_with("boom")) {
             return ResponseTemplate::new(500).set_body_string("internal error");
         }
-        let reply = ImportResult::new(
-            i64::try_from(batch.len() - failed.len()).unwrap_or(i64::MAX),
-            i64::try_from(failed.len()).unwrap_or(i64::MAX),
-            failed,
-        );
+        let reply = serde_json::json!({
+            "successful_imports_count": batch.len() - failed.len(),
+            "failed_imports_count": failed.len(),
+            "failed_contacts": failed,
+        });
         ResponseTemplate::new(200).set_body_json(reply)
     }
 }

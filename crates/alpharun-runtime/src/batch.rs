@@ -35,13 +35,14 @@ impl Default for BatchOptions {
 
 /// What a batch reply says, taken apart by the generated code (from the spec's `x-batch`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct BatchReply<T> {
+pub struct BatchReply {
     /// How many items the server says it imported, if the reply says.
     pub imported_count: Option<i64>,
     /// How many items the server says it rejected, if the reply says.
     pub rejected_count: Option<i64>,
-    /// The rejected items, as the server echoed them.
-    pub rejected: Vec<T>,
+    /// The rejected items as the server echoed them, as JSON: each is matched to a sent item
+    /// with the same JSON.
+    pub rejected: Vec<serde_json::Value>,
 }
 
 /// Where one item ended up.
@@ -168,11 +169,11 @@ impl Runtime {
         path: &str,
         items: S,
         options: &BatchOptions,
-        split: fn(R) -> BatchReply<T>,
+        split: fn(R) -> BatchReply,
         mut on_outcome: F,
     ) -> BatchCounts
     where
-        T: Serialize + JsonSchema + PartialEq + 'static,
+        T: Serialize + JsonSchema + 'static,
         R: DeserializeOwned,
         S: Stream<Item = T>,
         F: FnMut(BatchOutcome<T>),
@@ -209,10 +210,10 @@ impl Runtime {
         path: &str,
         items: S,
         options: &BatchOptions,
-        split: fn(R) -> BatchReply<T>,
+        split: fn(R) -> BatchReply,
     ) -> BatchReport<T>
     where
-        T: Serialize + JsonSchema + PartialEq + 'static,
+        T: Serialize + JsonSchema + 'static,
         R: DeserializeOwned,
         S: Stream<Item = T>,
     {
@@ -232,11 +233,11 @@ impl Runtime {
         number: usize,
         chunk: Vec<(usize, T)>,
         options: &BatchOptions,
-        split: fn(R) -> BatchReply<T>,
+        split: fn(R) -> BatchReply,
         halted: &OnceLock<Arc<Error>>,
     ) -> BatchOutcome<T>
     where
-        T: Serialize + JsonSchema + PartialEq + 'static,
+        T: Serialize + JsonSchema + 'static,
         R: DeserializeOwned,
     {
         let mut settled = Vec::with_capacity(chunk.len());
@@ -361,11 +362,11 @@ fn split_invalid<T>(
 
 /// Matches the server's rejected items to the batch. If the reply does not add up, nobody can
 /// tell which items were imported, so the whole batch is uncertain.
-fn reconcile<T: PartialEq>(
+fn reconcile<T: Serialize>(
     op: &Op,
     indices: Vec<usize>,
     items: Vec<T>,
-    reply: BatchReply<T>,
+    reply: BatchReply,
 ) -> Vec<Settled<T>> {
     let sent = items.len();
     let BatchReply {
@@ -375,8 +376,16 @@ fn reconcile<T: PartialEq>(
     } = reply;
     let mut is_rejected = vec![false; sent];
     let mut unmatched = 0;
+    let as_json: Vec<serde_json::Value> = if rejected.is_empty() {
+        Vec::new()
+    } else {
+        items
+            .iter()
+            .map(|item| serde_json::to_value(item).unwrap_or_default())
+            .collect()
+    };
     for echoed in &rejected {
-        let found = items
+        let found = as_json
             .iter()
             .enumerate()
             .position(|(i, item)| !is_rejected[i] && item == echoed);

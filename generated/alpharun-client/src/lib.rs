@@ -146,12 +146,14 @@ impl Client {
             .await
     }
 }
-fn split_add_contacts_reply(
-    reply: alpharun_models::ImportResult,
-) -> BatchReply<alpharun_models::Contact> {
+fn split_add_contacts_reply(reply: alpharun_models::ImportResult) -> BatchReply {
     BatchReply {
         imported_count: Some(reply.successful_imports_count),
         rejected_count: Some(reply.failed_imports_count),
-        rejected: reply.failed_contacts,
+        rejected: reply
+            .failed_contacts
+            .iter()
+            .map(|echoed| serde_json::to_value(echoed).unwrap_or_default())
+            .collect(),
     }
 }

@@ -28,5 +28,9 @@ fn main() {
         .into_generator()
         .into_root_schema_for::<alpharun_models::Resume>();
     schemas.insert("Resume".to_owned(), schema.to_value());
+    let schema = SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<alpharun_models::SubmittedContact>();
+    schemas.insert("SubmittedContact".to_owned(), schema.to_value());
     println!("{}", serde_json::Value::Object(schemas));
 }

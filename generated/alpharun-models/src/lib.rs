@@ -154,14 +154,14 @@ pub struct ImportResult {
     #[schemars(extend("minimum" = 0))]
     pub failed_imports_count: i64,
     /// The contacts that were not imported, as they were sent.
-    pub failed_contacts: Vec<Contact>,
+    pub failed_contacts: Vec<SubmittedContact>,
 }
 impl ImportResult {
     /// A value with the required fields (`successful_imports_count`, `failed_imports_count`, `failed_contacts`) set and the optional ones unset.
     pub fn new(
         successful_imports_count: i64,
         failed_imports_count: i64,
-        failed_contacts: Vec<Contact>,
+        failed_contacts: Vec<SubmittedContact>,
     ) -> Self {
         Self {
             successful_imports_count,
@@ -187,6 +187,59 @@ impl Resume {
         Self {
             content: content.into(),
             mimetype: mimetype.into(),
+        }
+    }
+}
+/// A contact as it was sent, echoed back in `failed_contacts`. It has the fields of
+/// `Contact` without its rules (an email that is not an address, say): breaking them can
+/// be why it was not imported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(
+    title = "Submitted contact",
+    description = "A contact as it was sent, echoed back in `failed_contacts`. It has the fields of\n`Contact` without its rules (an email that is not an address, say): breaking them can\nbe why it was not imported."
+)]
+pub struct SubmittedContact {
+    /// ID of the job opening the contact was sent for.
+    pub job_opening_id: String,
+    /// The email address as sent.
+    pub email: String,
+    /// The candidate's first name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub first_name: Option<String>,
+    /// The candidate's last name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub last_name: Option<String>,
+    /// The candidate's phone number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub phone_number: Option<String>,
+    /// The candidate's resume file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Resume")]
+    pub resume: Option<Resume>,
+    /// Extra fields stored on the candidate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Vec<CustomField>")]
+    pub custom_fields: Option<Vec<CustomField>>,
+    /// Extra fields made available to the interview.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Vec<CustomField>")]
+    pub interview_custom_fields: Option<Vec<CustomField>>,
+}
+impl SubmittedContact {
+    /// A value with the required fields (`job_opening_id`, `email`) set and the optional ones unset.
+    pub fn new(job_opening_id: impl Into<String>, email: impl Into<String>) -> Self {
+        Self {
+            job_opening_id: job_opening_id.into(),
+            email: email.into(),
+            first_name: None,
+            last_name: None,
+            phone_number: None,
+            resume: None,
+            custom_fields: None,
+            interview_custom_fields: None,
         }
     }
 }

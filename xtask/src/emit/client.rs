@@ -456,11 +456,15 @@ fn batch_tokens(
         }
     };
     let splitter = quote! {
-        fn #split(reply: #reply) -> BatchReply<#item> {
+        fn #split(reply: #reply) -> BatchReply {
             BatchReply {
                 imported_count: #imported_count,
                 rejected_count: #rejected_count,
-                rejected: reply.#rejected,
+                rejected: reply
+                    .#rejected
+                    .iter()
+                    .map(|echoed| serde_json::to_value(echoed).unwrap_or_default())
+                    .collect(),
             }
         }
     };

@@ -2,6 +2,7 @@
 
 mod client;
 mod models;
+mod server;
 mod tokens;
 
 use heck::ToKebabCase;
@@ -45,6 +46,11 @@ pub fn client_crate(api: &Api) -> String {
     format!("{}-client", api.crate_prefix)
 }
 
+/// The server crate's name.
+pub fn server_crate(api: &Api) -> String {
+    format!("{}-server", api.crate_prefix)
+}
+
 /// The JSON Schema file of a component type.
 pub fn schema_file_name(type_name: &str) -> String {
     format!("schema/{}.schema.json", type_name.to_kebab_case())
@@ -62,7 +68,16 @@ pub fn rust_files(
     let client = client_crate(api);
     let models_ident = format_ident!("{}", krate.replace('-', "_"));
     let client_ident = format_ident!("{}", client.replace('-', "_"));
+    let server = server_crate(api);
     let mut files = vec![
+        OutFile {
+            path: format!("{server}/Cargo.toml"),
+            contents: server_manifest(api, header),
+        },
+        OutFile {
+            path: format!("{server}/src/lib.rs"),
+            contents: tokens::format_file("lib.rs", server::lib_rs(api, header, &models_ident))?,
+        },
         OutFile {
             path: format!("{client}/Cargo.toml"),
             contents: client_manifest(api, header, runtime_path),
@@ -101,7 +116,7 @@ pub fn rust_files(
         files.push(OutFile {
             path: "Cargo.toml".to_owned(),
             contents: format!(
-                "# {header}\n# The generated crates, as a workspace of their own: `cargo check --manifest-path THIS`.\n[workspace]\nresolver = \"2\"\nmembers = [\"{krate}\", \"{client}\"]\n"
+                "# {header}\n# The generated crates, as a workspace of their own: `cargo check --manifest-path THIS`.\n[workspace]\nresolver = \"2\"\nmembers = [\"{krate}\", \"{client}\", \"{server}\"]\n"
             ),
         });
     }
@@ -154,12 +169,37 @@ license = "MIT OR Apache-2.0"
 [dependencies]
 alpharun-runtime = {{ version = "0.1", path = "{runtime_path}" }}
 {models} = {{ version = "{version}", path = "../{models}" }}
+serde_json = "1"
 
 [dev-dependencies]
-serde_json = "1"
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 "#,
         name = client_crate(api),
+        version = crate_version(api),
+        title = api.title,
+        models = models_crate(api),
+    )
+}
+
+fn server_manifest(api: &Api, header: &str) -> String {
+    format!(
+        r#"# {header}
+[package]
+name = "{name}"
+version = "{version}"
+edition = "2021"
+rust-version = "1.85"
+description = "The server side of the {title}: a trait per operation and an axum router (generated from its OpenAPI spec)."
+license = "MIT OR Apache-2.0"
+
+[dependencies]
+axum = {{ version = "0.8", default-features = false, features = ["http1", "tokio"] }}
+{models} = {{ version = "{version}", path = "../{models}" }}
+serde = "1"
+serde_json = "1"
+serde_urlencoded = "0.7"
+"#,
+        name = server_crate(api),
         version = crate_version(api),
         title = api.title,
         models = models_crate(api),

@@ -83,9 +83,12 @@ pub fn lower_batch(
         }
         Ok(Some((found.rust_name.clone(), found.ty.clone())))
     };
-    let is_item_list = |ty: &TypeRef| matches!(ty, TypeRef::Vec(inner) if **inner == item);
+    // The server echoes what was sent; its type may be looser than the item's (an echo need
+    // not satisfy the rules the item broke), so any named type is accepted and matched by JSON.
+    let is_item_list =
+        |ty: &TypeRef| matches!(ty, TypeRef::Vec(inner) if matches!(**inner, TypeRef::Named(_)));
     let is_integer = |ty: &TypeRef| matches!(ty, TypeRef::I32 | TypeRef::I64);
-    let rejected = field("rejected", &is_item_list, "array of the body's items")?
+    let rejected = field("rejected", &is_item_list, "array of a named object type")?
         .ok_or_else(|| GenError::invalid(&pointer, "needs `rejected`"))?
         .0;
     Ok(Some(Batch {

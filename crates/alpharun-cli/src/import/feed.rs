@@ -130,11 +130,13 @@ impl Feed {
             ) {
                 continue;
             }
-            let error = checked
+            let errors: Vec<String> = checked
                 .problems
                 .iter()
-                .find(|p| p.severity == Severity::Error)
-                .map(|p| format!("{}: {}", p.pointer, p.message));
+                .filter(|p| p.severity == Severity::Error)
+                .map(|p| format!("{}: {}", p.pointer, p.message))
+                .collect();
+            let error = (!errors.is_empty()).then(|| errors.join("; "));
             let contact = match (error, checked.value) {
                 (None, Some(value)) => serde_json::from_value::<Contact>(value)
                     .map_err(|e| format!("does not fit the contact type: {e}")),

@@ -250,12 +250,14 @@ impl Client {
         self.runtime.execute(request).await.map(|_| ())
     }
 }
-fn split_add_owners_reply(
-    reply: kitchen_sink_models::BulkResult,
-) -> BatchReply<kitchen_sink_models::Owner> {
+fn split_add_owners_reply(reply: kitchen_sink_models::BulkResult) -> BatchReply {
     BatchReply {
         imported_count: Some(i64::from(reply.added)),
         rejected_count: None,
-        rejected: reply.refused,
+        rejected: reply
+            .refused
+            .iter()
+            .map(|echoed| serde_json::to_value(echoed).unwrap_or_default())
+            .collect(),
     }
 }
