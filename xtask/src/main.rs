@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod bench;
 mod conformance;
 mod prism;
 mod test_task;
@@ -46,6 +47,14 @@ enum Task {
     /// Run Schemathesis against `alpharun sandbox` (needs the PyPI tools `cargo xtask test`
     /// installs).
     Conformance,
+    /// Benchmark `alpharun validate` against `jsonschema-cli validate --assert-format` on a
+    /// seeded synthetic contact file (800 MB by default).
+    ///
+    /// Examples:
+    ///   cargo xtask bench-validate
+    ///   cargo xtask bench-validate --size-mb 100 --rounds 5 --skip-baseline
+    #[command(verbatim_doc_comment)]
+    BenchValidate(bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +62,7 @@ fn main() -> ExitCode {
     match cli.task {
         Task::Generate { check, spec, out } => generate(check, spec, out),
         Task::Test => report(test_task::run()),
+        Task::BenchValidate(args) => report(bench::run(&args)),
         Task::Conformance => {
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
             report(conformance::run(&xtask::workspace_root(), &cargo))
