@@ -47,7 +47,12 @@ pub fn run(args: &Args) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let bench_dir = root.join("target/bench");
     std::fs::create_dir_all(&bench_dir)?;
-    crate::test_task::step(&root, "build alpharun (release)", &cargo, &["build", "--release", "--quiet", "-p", "alpharun-cli"])?;
+    crate::test_task::step(
+        &root,
+        "build alpharun (release)",
+        &cargo,
+        &["build", "--release", "--quiet", "-p", "alpharun-cli"],
+    )?;
     let alpharun = root.join("target/release/alpharun");
     let file = bench_dir.join(format!(
         "contacts-{}mb-seed{}-inv{}-res{}.json",
@@ -79,8 +84,15 @@ pub fn run(args: &Args) -> Result<()> {
     };
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     for round in 1..=args.rounds {
-        let run = timed(&[alpharun.as_os_str(), "validate".as_ref(), file.as_os_str()], &bench_dir)?;
-        eprintln!("   round {round}: alpharun validate       {:.2} s, {} MiB", run.seconds, run.peak_rss_kib / 1024);
+        let run = timed(
+            &[alpharun.as_os_str(), "validate".as_ref(), file.as_os_str()],
+            &bench_dir,
+        )?;
+        eprintln!(
+            "   round {round}: alpharun validate       {:.2} s, {} MiB",
+            run.seconds,
+            run.peak_rss_kib / 1024
+        );
         ours.push(run);
         if let Some(cli) = &baseline {
             let run = timed(
@@ -88,23 +100,38 @@ pub fn run(args: &Args) -> Result<()> {
                     cli.as_os_str(),
                     "validate".as_ref(),
                     "--assert-format".as_ref(),
+                    schema.as_os_str(),
                     "-i".as_ref(),
                     file.as_os_str(),
-                    schema.as_os_str(),
                 ],
                 &bench_dir,
             )?;
-            eprintln!("   round {round}: jsonschema-cli validate {:.2} s, {} MiB", run.seconds, run.peak_rss_kib / 1024);
+            eprintln!(
+                "   round {round}: jsonschema-cli validate {:.2} s, {} MiB",
+                run.seconds,
+                run.peak_rss_kib / 1024
+            );
             theirs.push(run);
         }
     }
     let mb = written.bytes as f64 / 1e6;
-    println!("file: {} ({mb:.0} MB, {} contacts, {} invalid)", file.display(), written.contacts, written.mistakes.len());
-    println!("{:<28} {:>10} {:>10} {:>14}", "tool", "median s", "MB/s", "peak RSS MiB");
+    println!(
+        "file: {} ({mb:.0} MB, {} contacts, {} invalid)",
+        file.display(),
+        written.contacts,
+        written.mistakes.len()
+    );
+    println!(
+        "{:<28} {:>10} {:>10} {:>14}",
+        "tool", "median s", "MB/s", "peak RSS MiB"
+    );
     let ours_median = report("alpharun validate", &ours, mb);
     if !theirs.is_empty() {
         let theirs_median = report("jsonschema-cli --assert-format", &theirs, mb);
-        println!("ratio (alpharun / jsonschema-cli): {:.3}", ours_median / theirs_median);
+        println!(
+            "ratio (alpharun / jsonschema-cli): {:.3}",
+            ours_median / theirs_median
+        );
     }
     Ok(())
 }
@@ -165,8 +192,16 @@ fn check_verdicts(alpharun: &Path, file: &Path, written: &alpharun_synth::Writte
     let expected: std::collections::BTreeMap<u64, u64> =
         written.mistakes.iter().map(|m| (m.index, m.line)).collect();
     if reported != expected {
-        let missing: Vec<_> = expected.keys().filter(|k| !reported.contains_key(k)).take(5).collect();
-        let extra: Vec<_> = reported.keys().filter(|k| !expected.contains_key(k)).take(5).collect();
+        let missing: Vec<_> = expected
+            .keys()
+            .filter(|k| !reported.contains_key(k))
+            .take(5)
+            .collect();
+        let extra: Vec<_> = reported
+            .keys()
+            .filter(|k| !expected.contains_key(k))
+            .take(5)
+            .collect();
         let wrong_line: Vec<_> = expected
             .iter()
             .filter(|(k, l)| reported.get(k).is_some_and(|r| r != *l))
@@ -174,7 +209,10 @@ fn check_verdicts(alpharun: &Path, file: &Path, written: &alpharun_synth::Writte
             .collect();
         bail!("verdicts differ: missing {missing:?}, extra {extra:?}, wrong line {wrong_line:?}");
     }
-    eprintln!("   verdicts: all {} invalid contacts found, each on its line, nothing else", expected.len());
+    eprintln!(
+        "   verdicts: all {} invalid contacts found, each on its line, nothing else",
+        expected.len()
+    );
     Ok(())
 }
 
@@ -187,7 +225,16 @@ fn install_jsonschema_cli(root: &Path, cargo: &str) -> Result<PathBuf> {
             root,
             "install jsonschema-cli",
             cargo,
-            &["install", "--quiet", "--locked", "jsonschema-cli", "--version", JSONSCHEMA_CLI_VERSION, "--root", &prefix_text],
+            &[
+                "install",
+                "--quiet",
+                "--locked",
+                "jsonschema-cli",
+                "--version",
+                JSONSCHEMA_CLI_VERSION,
+                "--root",
+                &prefix_text,
+            ],
         )?;
     }
     Ok(binary)

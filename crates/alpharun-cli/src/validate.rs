@@ -103,7 +103,7 @@ fn validate_one(
     max_errors: Option<usize>,
     report: &mut dyn FnMut(Problem),
 ) -> anyhow::Result<Summary> {
-    let mut reader: Box<dyn BufRead> = if name == "-" {
+    let mut reader: Box<dyn BufRead + Send> = if name == "-" {
         Box::new(BufReader::with_capacity(1 << 16, std::io::stdin()))
     } else {
         let file = File::open(name).with_context(|| format!("cannot open {name}"))?;

@@ -57,18 +57,75 @@ pub struct Written {
 }
 
 const FIRST: &[&str] = &[
-    "Ada", "Alan", "Grace", "Linus", "Margaret", "Dennis", "Barbara", "Ken", "Frances", "Edsger",
-    "Radia", "Tim", "Katherine", "John", "Sophie", "Chen", "Amara", "José", "Zoë", "Mikko",
-    "Priya", "Olu", "Ines", "Hiro", "Fatima", "Lars", "Ngozi", "Mateo", "Aiko", "Björn",
+    "Ada",
+    "Alan",
+    "Grace",
+    "Linus",
+    "Margaret",
+    "Dennis",
+    "Barbara",
+    "Ken",
+    "Frances",
+    "Edsger",
+    "Radia",
+    "Tim",
+    "Katherine",
+    "John",
+    "Sophie",
+    "Chen",
+    "Amara",
+    "José",
+    "Zoë",
+    "Mikko",
+    "Priya",
+    "Olu",
+    "Ines",
+    "Hiro",
+    "Fatima",
+    "Lars",
+    "Ngozi",
+    "Mateo",
+    "Aiko",
+    "Björn",
 ];
 const LAST: &[&str] = &[
-    "Lovelace", "Turing", "Hopper", "Torvalds", "Hamilton", "Ritchie", "Liskov", "Thompson",
-    "Allen", "Dijkstra", "Perlman", "Berners-Lee", "Johnson", "McCarthy", "Wilson", "Wei",
-    "Okafor", "García", "Müller", "Virtanen", "Patel", "Adeyemi", "Ferreira", "Tanaka",
-    "Haddad", "Nilsson", "Eze", "Rossi", "Sato", "Lindqvist",
+    "Lovelace",
+    "Turing",
+    "Hopper",
+    "Torvalds",
+    "Hamilton",
+    "Ritchie",
+    "Liskov",
+    "Thompson",
+    "Allen",
+    "Dijkstra",
+    "Perlman",
+    "Berners-Lee",
+    "Johnson",
+    "McCarthy",
+    "Wilson",
+    "Wei",
+    "Okafor",
+    "García",
+    "Müller",
+    "Virtanen",
+    "Patel",
+    "Adeyemi",
+    "Ferreira",
+    "Tanaka",
+    "Haddad",
+    "Nilsson",
+    "Eze",
+    "Rossi",
+    "Sato",
+    "Lindqvist",
 ];
 const DOMAINS: &[&str] = &[
-    "example.com", "mail.example.org", "example.net", "corp.example.co.uk", "example.io",
+    "example.com",
+    "mail.example.org",
+    "example.net",
+    "corp.example.co.uk",
+    "example.io",
 ];
 const SOURCES: &[&str] = &["referral", "linkedin", "job board", "career fair", "agency"];
 const MIMETYPES: &[&str] = &[
@@ -123,7 +180,11 @@ pub fn write(spec: &Spec, out: &mut impl Write) -> io::Result<Written> {
         }
         if rng.f64() < spec.invalid_rate {
             let pointer = spoil(&mut rng, &mut contact);
-            written.mistakes.push(Mistake { index, line, pointer });
+            written.mistakes.push(Mistake {
+                index,
+                line,
+                pointer,
+            });
         }
         let text = serde_json::to_string(&contact).map_err(io::Error::other)?;
         if index > 0 {
@@ -200,7 +261,13 @@ mod tests {
         for mistake in &written.mistakes {
             let line = lines[usize::try_from(mistake.line - 1).expect("fits")];
             let expected = parsed[usize::try_from(mistake.index).expect("fits")].to_string();
-            assert_eq!(line.trim_end_matches(','), expected, "contact {} is on line {}", mistake.index, mistake.line);
+            assert_eq!(
+                line.trim_end_matches(','),
+                expected,
+                "contact {} is on line {}",
+                mistake.index,
+                mistake.line
+            );
         }
     }
 }

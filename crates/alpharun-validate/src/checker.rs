@@ -9,8 +9,9 @@ use crate::error::ValidateError;
 use crate::locate;
 use crate::position::Pos;
 use crate::problem::{Problem, Severity};
-use crate::rules::Rules;
+use crate::rules::{self, Duplicates, Finding, Rules};
 use crate::split::{Element, Item, Layout, Splitter};
+use crate::strict::Strict;
 
 /// The field `alpharun import` adds to each contact of a failed file to say why it failed. It is
 /// stripped before checking and sending, so that a fixed failed file can be imported as it is.
@@ -66,11 +67,136 @@ pub enum Step {
     },
 }
 
-/// Walks a contact file.
+/// One contact examined on its own (any thread), before the file-wide duplicate check.
+pub(crate) struct Examined {
+    pub checked: Checked,
+    /// The email's duplicate key, the email, and where its value starts.
+    pub email: Option<(u64, String, Pos)>,
+    /// Whether nothing after it can be read (broken JSON in an array).
+    pub fatal: bool,
+}
+
+/// Parses, adjusts and checks one element.
+pub(crate) fn examine(
+    file: &str,
+    layout: Layout,
+    rules: &Rules,
+    prepare: Option<&mut Prepare>,
+    element: &Element,
+) -> Examined {
+    let mut value: Value = match serde_json::from_slice::<Strict>(&element.bytes) {
+        Ok(Strict(value)) => value,
+        Err(error) => {
+            return Examined {
+                checked: Checked {
+                    index: element.index,
+                    start: element.start,
+                    value: None,
+                    raw: Some(String::from_utf8_lossy(&element.bytes).into_owned()),
+                    problems: vec![syntax_problem(file, element, &error)],
+                },
+                email: None,
+                // An array's structure cannot be trusted past broken JSON.
+                fatal: layout == Layout::Array,
+            };
+        }
+    };
+    let mut problems = Vec::new();
+    if let Some(object) = value.as_object_mut() {
+        object.remove(REASON_FIELD);
+    }
+    if let Some(adjustment) = prepare.and_then(|prepare| prepare(&mut value)) {
+        let offset = locate::value_offset(&element.bytes, &adjustment.pointer).unwrap_or(0);
+        problems.push(problem(
+            file,
+            element.start.after(&element.bytes, offset),
+            Some(element.index),
+            adjustment.pointer,
+            adjustment.message,
+            adjustment.hint,
+        ));
+    }
+    for finding in rules.check(&value, &element.bytes) {
+        problems.push(placed(file, element, finding));
+    }
+    let email = rules::email_key(&value, &element.bytes)
+        .map(|(key, email, offset)| (key, email, element.start.after(&element.bytes, offset)));
+    Examined {
+        checked: Checked {
+            index: element.index,
+            start: element.start,
+            value: Some(value),
+            raw: None,
+            problems,
+        },
+        email,
+        fatal: false,
+    }
+}
+
+/// A finding inside an element, placed in the file.
+fn placed(file: &str, element: &Element, finding: Finding) -> Problem {
+    let mut placed = problem(
+        file,
+        element.start.after(&element.bytes, finding.offset),
+        Some(element.index),
+        finding.pointer,
+        finding.message,
+        finding.hint,
+    );
+    placed.severity = finding.severity;
+    placed
+}
+
+/// Adds the duplicate-email warning, after the contact's errors (where the checks put it).
+pub(crate) fn note_duplicate(file: &str, duplicates: &mut Duplicates, examined: &mut Examined) {
+    let Some((key, email, at)) = examined.email.take() else {
+        return;
+    };
+    if let Some(finding) = duplicates.check(key, &email) {
+        let mut warning = problem(
+            file,
+            at,
+            Some(examined.checked.index),
+            finding.pointer,
+            finding.message,
+            finding.hint,
+        );
+        warning.severity = Severity::Warning;
+        let problems = &mut examined.checked.problems;
+        let errors = problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count();
+        problems.insert(errors, warning);
+    }
+}
+
+pub(crate) fn problem(
+    file: &str,
+    pos: Pos,
+    contact: Option<usize>,
+    pointer: String,
+    message: String,
+    hint: Option<String>,
+) -> Problem {
+    Problem {
+        file: file.to_owned(),
+        pos,
+        contact,
+        pointer,
+        message,
+        hint,
+        severity: Severity::Error,
+    }
+}
+
+/// Walks a contact file, one contact after the other.
 pub struct Checker<R> {
     file: String,
     splitter: Splitter<R>,
     rules: Rules,
+    duplicates: Duplicates,
     layout: Layout,
     prepare: Option<Prepare>,
     finished: bool,
@@ -83,6 +209,7 @@ impl<R: BufRead> Checker<R> {
             file: file.to_owned(),
             splitter: Splitter::new(reader, layout),
             rules: Rules::new()?,
+            duplicates: Duplicates::default(),
             layout,
             prepare: None,
             finished: false,
@@ -116,85 +243,30 @@ impl<R: BufRead> Checker<R> {
             Item::Syntax(syntax) => {
                 self.finished |= !syntax.recoverable;
                 Step::Structure {
-                    problem: self.problem(syntax.pos, None, String::new(), syntax.message, None),
+                    problem: problem(
+                        &self.file,
+                        syntax.pos,
+                        None,
+                        String::new(),
+                        syntax.message,
+                        None,
+                    ),
                     fatal: !syntax.recoverable,
                 }
             }
-            Item::Element(element) => self.check(&element),
-        }))
-    }
-
-    fn check(&mut self, element: &Element) -> Step {
-        let mut value: Value = match serde_json::from_slice(&element.bytes) {
-            Ok(value) => value,
-            Err(error) => {
-                // An array's structure cannot be trusted past broken JSON.
-                self.finished |= self.layout == Layout::Array;
-                let problem = syntax_problem(&self.file, element, &error);
-                return Step::Contact(Checked {
-                    index: element.index,
-                    start: element.start,
-                    value: None,
-                    raw: Some(String::from_utf8_lossy(&element.bytes).into_owned()),
-                    problems: vec![problem],
-                });
+            Item::Element(element) => {
+                let mut examined = examine(
+                    &self.file,
+                    self.layout,
+                    &self.rules,
+                    self.prepare.as_mut(),
+                    &element,
+                );
+                self.finished |= examined.fatal;
+                note_duplicate(&self.file, &mut self.duplicates, &mut examined);
+                Step::Contact(examined.checked)
             }
-        };
-        let mut problems = Vec::new();
-        if let Some(object) = value.as_object_mut() {
-            object.remove(REASON_FIELD);
-        }
-        if let Some(adjustment) = self
-            .prepare
-            .as_mut()
-            .and_then(|prepare| prepare(&mut value))
-        {
-            let offset = locate::value_offset(&element.bytes, &adjustment.pointer).unwrap_or(0);
-            problems.push(self.problem(
-                element.start.after(&element.bytes, offset),
-                Some(element.index),
-                adjustment.pointer,
-                adjustment.message,
-                adjustment.hint,
-            ));
-        }
-        for finding in self.rules.check(&value, &element.bytes) {
-            let mut problem = self.problem(
-                element.start.after(&element.bytes, finding.offset),
-                Some(element.index),
-                finding.pointer,
-                finding.message,
-                finding.hint,
-            );
-            problem.severity = finding.severity;
-            problems.push(problem);
-        }
-        Step::Contact(Checked {
-            index: element.index,
-            start: element.start,
-            value: Some(value),
-            raw: None,
-            problems,
-        })
-    }
-
-    fn problem(
-        &self,
-        pos: Pos,
-        contact: Option<usize>,
-        pointer: String,
-        message: String,
-        hint: Option<String>,
-    ) -> Problem {
-        Problem {
-            file: self.file.clone(),
-            pos,
-            contact,
-            pointer,
-            message,
-            hint,
-            severity: Severity::Error,
-        }
+        }))
     }
 }
 

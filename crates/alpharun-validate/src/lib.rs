@@ -8,10 +8,12 @@
 mod checker;
 mod error;
 mod locate;
+mod parallel;
 mod position;
 mod problem;
 mod rules;
 mod split;
+mod strict;
 
 use std::io::BufRead;
 
@@ -38,44 +40,17 @@ pub struct Summary {
 }
 
 /// Validates `reader` (the file `file`), calling `report` for each problem in file order.
-/// Stops after `max_errors` errors when given.
+/// Stops after `max_errors` errors when given. Uses every core: the file is split on one
+/// thread and its contacts checked on the others, with results reported in file order.
 pub fn validate(
     file: &str,
-    reader: impl BufRead,
+    reader: impl BufRead + Send,
     layout: Layout,
     max_errors: Option<usize>,
     report: &mut dyn FnMut(Problem),
 ) -> Result<Summary, ValidateError> {
-    let mut checker = Checker::new(file, reader, layout)?;
-    let mut summary = Summary::default();
-    while let Some(step) = checker.next_step()? {
-        if max_errors.is_some_and(|max| summary.errors >= max) {
-            summary.stopped_early = true;
-            break;
-        }
-        match step {
-            Step::Structure { problem, fatal } => {
-                summary.errors += 1;
-                summary.stopped_early |= fatal;
-                report(problem);
-            }
-            Step::Contact(checked) => {
-                summary.contacts += 1;
-                let errors = checked
-                    .problems
-                    .iter()
-                    .filter(|p| p.severity == Severity::Error)
-                    .count();
-                summary.errors += errors;
-                summary.warnings += checked.problems.len() - errors;
-                summary.invalid_contacts += usize::from(errors > 0);
-                // A contact that is not JSON in an array ends the walk.
-                summary.stopped_early |= checked.value.is_none() && layout == Layout::Array;
-                for problem in checked.problems {
-                    report(problem);
-                }
-            }
-        }
-    }
-    Ok(summary)
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    parallel::validate_parallel(file, reader, layout, max_errors, workers, report)
 }

@@ -33,9 +33,46 @@ impl Pos {
 
     /// The position `len` bytes of `bytes` after this one.
     pub fn after(mut self, bytes: &[u8], len: usize) -> Pos {
-        for &byte in &bytes[..len.min(bytes.len())] {
-            self.advance(byte);
+        let bytes = &bytes[..len.min(bytes.len())];
+        self.offset += bytes.len() as u64;
+        match memchr::memrchr(b'\n', bytes) {
+            Some(last) => {
+                self.line += memchr::memchr_iter(b'\n', bytes).count() as u64;
+                self.column = 1 + characters(&bytes[last + 1..]);
+            }
+            None => self.column += characters(bytes),
         }
         self
+    }
+}
+
+/// Characters in UTF-8 bytes: every byte but continuation bytes starts one.
+fn characters(bytes: &[u8]) -> u64 {
+    bytes
+        .chunks(256)
+        .map(|chunk| {
+            if chunk.is_ascii() {
+                chunk.len()
+            } else {
+                chunk.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+            }
+        })
+        .sum::<usize>() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn after_counts_lines_and_characters_like_advance() {
+        let text = "ab\né\n  «x»\tz".as_bytes();
+        for len in 0..=text.len() {
+            let mut slow = Pos::START;
+            for &byte in &text[..len] {
+                slow.advance(byte);
+            }
+            assert_eq!(Pos::START.after(text, len), slow, "after {len} bytes");
+        }
     }
 }

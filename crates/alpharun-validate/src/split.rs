@@ -53,7 +53,13 @@ pub struct Splitter<R> {
     pos: Pos,
     index: usize,
     state: State,
+    /// Buffers handed back for reuse (the parallel validator returns each element's bytes).
+    spare: Vec<Vec<u8>>,
 }
+
+/// Spare buffers kept at most, and the largest one worth keeping.
+const SPARE_COUNT: usize = 512;
+const SPARE_CAPACITY: usize = 32 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -80,7 +86,27 @@ impl<R: BufRead> Splitter<R> {
             pos: Pos::START,
             index: 0,
             state: State::Start,
+            spare: Vec::new(),
         }
+    }
+
+    /// Takes back element buffers to fill again, so that steady-state splitting allocates
+    /// nothing.
+    pub fn recycle(&mut self, buffers: impl IntoIterator<Item = Vec<u8>>) {
+        for buffer in buffers {
+            if self.spare.len() >= SPARE_COUNT {
+                break;
+            }
+            if buffer.capacity() <= SPARE_CAPACITY {
+                self.spare.push(buffer);
+            }
+        }
+    }
+
+    fn buffer(&mut self) -> Vec<u8> {
+        let mut buffer = self.spare.pop().unwrap_or_default();
+        buffer.clear();
+        buffer
     }
 
     fn peek(&mut self) -> std::io::Result<Option<u8>> {
@@ -102,13 +128,18 @@ impl<R: BufRead> Splitter<R> {
         Ok(None)
     }
 
-    fn skip_bom(&mut self) -> std::io::Result<()> {
+    /// Skips a UTF-8 BOM; a UTF-16 or UTF-32 one is an error (the file must be UTF-8).
+    fn skip_bom(&mut self) -> std::io::Result<Option<Item>> {
         let buffer = self.reader.fill_buf()?;
         if buffer.starts_with(&[0xEF, 0xBB, 0xBF]) {
             self.reader.consume(3);
             self.pos.offset += 3;
+        } else if buffer.starts_with(&[0xFF, 0xFE]) || buffer.starts_with(&[0xFE, 0xFF]) {
+            return Ok(Some(self.fail(
+                "the file is UTF-16 (or UTF-32), not UTF-8: save it as UTF-8".to_owned(),
+            )));
         }
-        Ok(())
+        Ok(None)
     }
 
     fn fail(&mut self, message: String) -> Item {
@@ -133,7 +164,9 @@ impl<R: BufRead> Splitter<R> {
             match self.state {
                 State::Done => return Ok(None),
                 State::Start => {
-                    self.skip_bom()?;
+                    if let Some(item) = self.skip_bom()? {
+                        return Ok(Some(item));
+                    }
                     match self.skip_space()? {
                         Some(b'[') => {
                             self.bump(b'[');
@@ -212,39 +245,70 @@ impl<R: BufRead> Splitter<R> {
     }
 
     /// Collects one array element: up to a `,`, `]` or space outside strings and nesting.
+    /// Works on the reader's buffer directly and jumps through strings with `memchr`, since
+    /// strings (resumes above all) are most of a contact file's bytes.
     fn scan_element(&mut self) -> std::io::Result<Item> {
         let start = self.pos;
-        let mut bytes = Vec::new();
+        let mut bytes = self.buffer();
         let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
         loop {
-            let Some(byte) = self.peek()? else {
+            let buffer = self.reader.fill_buf()?;
+            if buffer.is_empty() {
+                self.pos = start.after(&bytes, bytes.len());
                 let message = format!(
                     "unexpected end of file inside contact {} (it starts at line {}, column {})",
                     self.index, start.line, start.column
                 );
                 return Ok(self.fail(message));
-            };
-            if in_string {
-                if escaped {
-                    escaped = false;
-                } else if byte == b'\\' {
-                    escaped = true;
-                } else if byte == b'"' {
-                    in_string = false;
+            }
+            let mut at = 0;
+            let mut end = None;
+            while at < buffer.len() {
+                if in_string {
+                    if escaped {
+                        escaped = false;
+                        at += 1;
+                        continue;
+                    }
+                    match memchr::memchr2(b'"', b'\\', &buffer[at..]) {
+                        None => at = buffer.len(),
+                        Some(skip) => {
+                            at += skip;
+                            if buffer[at] == b'\\' {
+                                escaped = true;
+                            } else {
+                                in_string = false;
+                            }
+                            at += 1;
+                        }
+                    }
+                    continue;
                 }
-            } else {
+                let byte = buffer[at];
                 match byte {
                     b'"' => in_string = true,
                     b'{' | b'[' => depth += 1,
                     b'}' | b']' if depth > 0 => depth -= 1,
-                    b',' | b'}' | b']' if depth == 0 => break,
-                    _ if depth == 0 && is_space(byte) => break,
+                    b',' | b'}' | b']' if depth == 0 => {
+                        end = Some(at);
+                        break;
+                    }
+                    _ if depth == 0 && is_space(byte) => {
+                        end = Some(at);
+                        break;
+                    }
                     _ => {}
                 }
+                at += 1;
             }
-            bytes.push(byte);
-            self.bump(byte);
+            let take = end.unwrap_or(buffer.len());
+            bytes.extend_from_slice(&buffer[..take]);
+            self.reader.consume(take);
+            if end.is_some() {
+                break;
+            }
         }
+        self.pos = start.after(&bytes, bytes.len());
         let index = self.index;
         self.index += 1;
         self.state = State::AfterElement;
@@ -256,12 +320,17 @@ impl<R: BufRead> Splitter<R> {
     }
 
     fn next_line(&mut self) -> std::io::Result<Option<Item>> {
+        if self.state == State::Done {
+            return Ok(None);
+        }
         if self.state == State::Start {
-            self.skip_bom()?;
+            if let Some(item) = self.skip_bom()? {
+                return Ok(Some(item));
+            }
             self.state = State::BeforeElement { first: true };
         }
         loop {
-            let mut line = Vec::new();
+            let mut line = self.buffer();
             let read = self.reader.read_until(b'\n', &mut line)?;
             if read == 0 {
                 return Ok(None);
@@ -270,11 +339,14 @@ impl<R: BufRead> Splitter<R> {
             self.pos = start.after(&line, line.len());
             let leading = line.iter().take_while(|b| is_space(**b)).count();
             if leading == line.len() {
+                self.recycle([line]);
                 continue;
             }
             let start = start.after(&line, leading);
             let end = line.len() - line.iter().rev().take_while(|b| is_space(**b)).count();
-            let bytes = line[leading..end].to_vec();
+            line.truncate(end);
+            line.drain(..leading);
+            let bytes = line;
             let index = self.index;
             self.index += 1;
             return Ok(Some(Item::Element(Element {

@@ -1,0 +1,225 @@
+//! `validate` on every core: one thread splits the file into batches of contacts, workers parse
+//! and check them, and the calling thread puts the results back in file order, runs the
+//! file-wide duplicate check and reports. Channels are bounded, so memory stays flat.
+
+use std::io::BufRead;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::Summary;
+use crate::checker::{Examined, examine, note_duplicate, problem};
+use crate::error::ValidateError;
+use crate::problem::{Problem, Severity};
+use crate::rules::{Duplicates, Rules};
+use crate::split::{Item, Layout, Splitter};
+
+/// Contacts per batch handed to a worker, and the bytes that close a batch early.
+const BATCH_ITEMS: usize = 256;
+const BATCH_BYTES: usize = 256 * 1024;
+
+type Job = (u64, std::io::Result<Vec<Item>>);
+type Done = (u64, std::io::Result<Vec<Outcome>>);
+
+enum Outcome {
+    Contact(Examined),
+    Structure { problem: Problem, fatal: bool },
+}
+
+/// Validates with `workers` checking threads (at least 1) plus a splitting thread.
+pub fn validate_parallel(
+    file: &str,
+    reader: impl BufRead + Send,
+    layout: Layout,
+    max_errors: Option<usize>,
+    workers: usize,
+    report: &mut dyn FnMut(Problem),
+) -> Result<Summary, ValidateError> {
+    let rules = Rules::new()?;
+    let stop = AtomicBool::new(false);
+    let (job_tx, job_rx) = sync_channel::<Job>(workers);
+    // Owned by the workers only: when the last one ends, a splitter blocked on a full channel
+    // is released.
+    let job_rx = Arc::new(Mutex::new(job_rx));
+    let (done_tx, done_rx) = sync_channel::<Done>(workers * 2);
+    let (spare_tx, spare_rx) = sync_channel::<Vec<Vec<u8>>>(workers * 2);
+    std::thread::scope(|scope| {
+        let stop = &stop;
+        scope.spawn(move || split(reader, layout, &job_tx, &spare_rx, stop));
+        for _ in 0..workers.max(1) {
+            let done_tx = done_tx.clone();
+            let spare_tx = spare_tx.clone();
+            let job_rx = Arc::clone(&job_rx);
+            let rules = &rules;
+            scope.spawn(move || work(file, layout, rules, &job_rx, &done_tx, &spare_tx));
+        }
+        drop(done_tx);
+        drop(spare_tx);
+        drop(job_rx);
+        let result = gather(file, layout, max_errors, &done_rx, report);
+        // Whatever happened, the other threads stop: no more batches are wanted.
+        stop.store(true, Ordering::SeqCst);
+        drop(done_rx);
+        result
+    })
+}
+
+fn split(
+    reader: impl BufRead,
+    layout: Layout,
+    jobs: &SyncSender<Job>,
+    spares: &Receiver<Vec<Vec<u8>>>,
+    stop: &AtomicBool,
+) {
+    let mut splitter = Splitter::new(reader, layout);
+    let mut sequence = 0;
+    let mut batch = Vec::new();
+    let mut bytes = 0;
+    loop {
+        if stop.load(Ordering::SeqCst) {
+            return;
+        }
+        while let Ok(buffers) = spares.try_recv() {
+            splitter.recycle(buffers);
+        }
+        match splitter.next_item() {
+            Ok(Some(item)) => {
+                if let Item::Element(element) = &item {
+                    bytes += element.bytes.len();
+                }
+                batch.push(item);
+                if batch.len() >= BATCH_ITEMS || bytes >= BATCH_BYTES {
+                    if jobs
+                        .send((sequence, Ok(std::mem::take(&mut batch))))
+                        .is_err()
+                    {
+                        return;
+                    }
+                    sequence += 1;
+                    bytes = 0;
+                }
+            }
+            Ok(None) => break,
+            Err(error) => {
+                let _ = jobs.send((sequence, Ok(std::mem::take(&mut batch))));
+                let _ = jobs.send((sequence + 1, Err(error)));
+                return;
+            }
+        }
+    }
+    if !batch.is_empty() {
+        let _ = jobs.send((sequence, Ok(batch)));
+    }
+}
+
+fn work(
+    file: &str,
+    layout: Layout,
+    rules: &Rules,
+    jobs: &Mutex<Receiver<Job>>,
+    done: &SyncSender<Done>,
+    spares: &SyncSender<Vec<Vec<u8>>>,
+) {
+    loop {
+        let job = jobs.lock().unwrap_or_else(PoisonError::into_inner).recv();
+        let Ok((sequence, items)) = job else {
+            return;
+        };
+        let mut used = Vec::new();
+        let outcomes = items.map(|items| {
+            let mut outcomes = Vec::with_capacity(items.len());
+            for item in items {
+                outcomes.push(match item {
+                    Item::Element(element) => {
+                        let mut examined = examine(file, layout, rules, None, &element);
+                        // Free the parsed contact here, on the thread that built it: only
+                        // whether it parsed matters from now on.
+                        if let Some(value) = examined.checked.value.as_mut() {
+                            *value = serde_json::Value::Null;
+                        }
+                        used.push(element.bytes);
+                        Outcome::Contact(examined)
+                    }
+                    Item::Syntax(syntax) => Outcome::Structure {
+                        problem: problem(
+                            file,
+                            syntax.pos,
+                            None,
+                            String::new(),
+                            syntax.message,
+                            None,
+                        ),
+                        fatal: !syntax.recoverable,
+                    },
+                });
+            }
+            outcomes
+        });
+        // Hand the buffers back to the splitter; if it has enough, they are simply freed.
+        let _ = spares.try_send(used);
+        if done.send((sequence, outcomes)).is_err() {
+            return;
+        }
+    }
+}
+
+/// Puts batches back in order and reports, as the sequential walk would.
+fn gather(
+    file: &str,
+    layout: Layout,
+    max_errors: Option<usize>,
+    done: &Receiver<Done>,
+    report: &mut dyn FnMut(Problem),
+) -> Result<Summary, ValidateError> {
+    let mut summary = Summary::default();
+    let mut duplicates = Duplicates::default();
+    let mut waiting = std::collections::BTreeMap::new();
+    let mut next = 0;
+    while let Ok((sequence, outcomes)) = done.recv() {
+        waiting.insert(sequence, outcomes);
+        while let Some(outcomes) = waiting.remove(&next) {
+            next += 1;
+            let outcomes = outcomes.map_err(|source| ValidateError::Read {
+                file: file.to_owned(),
+                source,
+            })?;
+            for outcome in outcomes {
+                if max_errors.is_some_and(|max| summary.errors >= max) {
+                    summary.stopped_early = true;
+                    return Ok(summary);
+                }
+                match outcome {
+                    Outcome::Structure { problem, fatal } => {
+                        summary.errors += 1;
+                        summary.stopped_early |= fatal;
+                        report(problem);
+                        if fatal {
+                            return Ok(summary);
+                        }
+                    }
+                    Outcome::Contact(mut examined) => {
+                        note_duplicate(file, &mut duplicates, &mut examined);
+                        let checked = examined.checked;
+                        summary.contacts += 1;
+                        let errors = checked
+                            .problems
+                            .iter()
+                            .filter(|p| p.severity == Severity::Error)
+                            .count();
+                        summary.errors += errors;
+                        summary.warnings += checked.problems.len() - errors;
+                        summary.invalid_contacts += usize::from(errors > 0);
+                        for problem in checked.problems {
+                            report(problem);
+                        }
+                        if examined.fatal || (checked.value.is_none() && layout == Layout::Array) {
+                            summary.stopped_early = true;
+                            return Ok(summary);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(summary)
+}
