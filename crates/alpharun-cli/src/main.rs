@@ -2,6 +2,7 @@
 
 mod import;
 mod sandbox;
+mod snippet;
 mod token;
 mod validate;
 

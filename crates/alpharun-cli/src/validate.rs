@@ -1,12 +1,15 @@
 //! `alpharun validate`: reads each file as a stream and prints its problems and a summary.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use alpharun_validate::{Problem, Severity, Summary, detect_layout, validate};
 use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::snippet::Snippets;
 
 /// Options of `alpharun validate`.
 #[derive(clap::Args)]
@@ -14,8 +17,11 @@ pub struct Args {
     /// Contact files (`-` for standard input).
     #[arg(required = true)]
     files: Vec<String>,
-    /// Output: `text` (one line per problem) or `json` (one JSON object per problem, then a summary).
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    /// Output: `auto` (snippets on a terminal, else `text`), `pretty` (rustc-style snippets of
+    /// the offending line; colour unless NO_COLOR), `text` (one line per problem:
+    /// file:line:col: contact N: /pointer: message) or `json` (one object per problem, then a
+    /// summary object).
+    #[arg(long, value_enum, default_value_t = Format::Auto)]
     format: Format,
     /// Stop after this many errors.
     #[arg(long, value_name = "N")]
@@ -27,9 +33,14 @@ pub struct Args {
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
+    Auto,
+    Pretty,
     Text,
     Json,
 }
+
+/// Files at least this big get a progress bar on a terminal.
+const PROGRESS_FROM_BYTES: u64 = 20_000_000;
 
 pub fn run(args: &Args) -> ExitCode {
     let started = Instant::now();
@@ -37,17 +48,38 @@ pub fn run(args: &Args) -> ExitCode {
     let mut out = stdout.lock();
     let mut total = Summary::default();
     let mut unreadable = false;
+    let pretty = match args.format {
+        Format::Auto => std::io::stdout().is_terminal(),
+        Format::Pretty => true,
+        Format::Text | Format::Json => false,
+    };
+    let color = pretty
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     for name in &args.files {
         let remaining = args.max_errors.map(|max| max.saturating_sub(total.errors));
+        let progress = progress_bar(name);
+        let mut snippets = pretty.then(|| Snippets::new(name, color));
         let mut report = |problem: Problem| {
-            let line = match args.format {
-                Format::Text => problem.to_string(),
-                Format::Json => problem_json(&problem).to_string(),
+            let line = match (&mut snippets, args.format) {
+                (_, Format::Json) => problem_json(&problem).to_string(),
+                (Some(snippets), _) => snippets.render(&problem),
+                (None, _) => problem.to_string(),
             };
             // A closed pipe (`| head`) is not worth a panic; the summary still goes to stderr.
-            let _ = writeln!(out, "{line}");
+            let mut write = || {
+                let _ = writeln!(out, "{line}");
+            };
+            match &progress {
+                Some(bar) => bar.suspend(write),
+                None => write(),
+            }
         };
-        match validate_one(name, remaining, &mut report) {
+        let result = validate_one(name, remaining, progress.clone(), &mut report);
+        if let Some(bar) = &progress {
+            bar.finish_and_clear();
+        }
+        match result {
             Ok(summary) => {
                 total.contacts += summary.contacts;
                 total.invalid_contacts += summary.invalid_contacts;
@@ -98,16 +130,38 @@ pub fn run(args: &Args) -> ExitCode {
     }
 }
 
+/// A bar over the file's bytes, on a terminal, for big files only.
+fn progress_bar(name: &str) -> Option<ProgressBar> {
+    if name == "-" || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let size = std::fs::metadata(name).ok()?.len();
+    (size >= PROGRESS_FROM_BYTES).then(|| {
+        let bar = ProgressBar::new(size);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{bar:30} {bytes}/{total_bytes}  {bytes_per_sec}  eta {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    })
+}
+
 fn validate_one(
     name: &str,
     max_errors: Option<usize>,
+    progress: Option<ProgressBar>,
     report: &mut dyn FnMut(Problem),
 ) -> anyhow::Result<Summary> {
     let mut reader: Box<dyn BufRead + Send> = if name == "-" {
         Box::new(BufReader::with_capacity(1 << 16, std::io::stdin()))
     } else {
         let file = File::open(name).with_context(|| format!("cannot open {name}"))?;
-        Box::new(BufReader::with_capacity(1 << 16, file))
+        match progress {
+            Some(bar) => Box::new(BufReader::with_capacity(1 << 16, bar.wrap_read(file))),
+            None => Box::new(BufReader::with_capacity(1 << 16, file)),
+        }
     };
     let head = reader
         .fill_buf()

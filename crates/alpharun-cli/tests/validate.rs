@@ -203,3 +203,71 @@ fn schema_command_prints_the_generated_schema() {
         serde_json::from_str::<serde_json::Value>(&file).expect("JSON")
     );
 }
+
+#[test]
+fn pretty_output_shows_the_line_with_a_caret_and_no_colour_under_no_color() {
+    // Not a terminal, so no colour whatever NO_COLOR says; --format pretty forces snippets.
+    let output = alpharun(
+        &[
+            "validate",
+            "--format",
+            "pretty",
+            "spec/examples/contacts.json",
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("--> spec/examples/contacts.json:13:14"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("13 |     \"email\": \"alan.turing@example\","),
+        "{stdout}"
+    );
+    assert!(stdout.contains("^^^^^^^^^^^^^^^^^^^^^"), "{stdout}");
+    assert!(
+        stdout.contains("= help: did you mean `first_name`?"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains('\u{1b}'), "no colour codes: {stdout}");
+}
+
+/// Runs the binary on a pseudo-terminal (util-linux `script`), as a person would.
+fn on_terminal(no_color: bool) -> String {
+    let mut command = Command::new("script");
+    command
+        .args([
+            "-qec",
+            &format!(
+                "{} validate spec/examples/contacts.json",
+                env!("CARGO_BIN_EXE_alpharun")
+            ),
+            "/dev/null",
+        ])
+        .current_dir(root());
+    if no_color {
+        command.env("NO_COLOR", "1");
+    } else {
+        command.env_remove("NO_COLOR");
+    }
+    let output = command.output().expect("script (util-linux) runs");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn a_terminal_gets_coloured_snippets_unless_no_color() {
+    let coloured = on_terminal(false);
+    assert!(
+        coloured.contains("\u{1b}["),
+        "colour on a terminal: {coloured}"
+    );
+    assert!(
+        coloured.contains("spec/examples/contacts.json:13:14"),
+        "{coloured}"
+    );
+    let plain = on_terminal(true);
+    assert!(!plain.contains("\u{1b}["), "NO_COLOR: {plain}");
+    assert!(plain.contains("^^^^"), "still snippets: {plain}");
+}
