@@ -70,6 +70,20 @@ enum Command {
     Schema,
 }
 
+/// The async runtime for `import` (one thread) and `sandbox` (every core); a failure to start
+/// it is a tool error (exit 2).
+pub(crate) fn async_runtime(multi_thread: bool) -> Result<tokio::runtime::Runtime, ExitCode> {
+    let mut builder = if multi_thread {
+        tokio::runtime::Builder::new_multi_thread()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    builder.enable_all().build().map_err(|error| {
+        eprintln!("error: cannot start the async runtime: {error}");
+        ExitCode::from(2)
+    })
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

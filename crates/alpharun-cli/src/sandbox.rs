@@ -52,15 +52,9 @@ pub fn run(args: Args) -> ExitCode {
         fail_rate: args.fail_rate,
         latency: Duration::from_millis(args.latency),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match crate::async_runtime(true) {
         Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     runtime.block_on(async move {
         let bound = match alpharun_sandbox::bind(config).await {

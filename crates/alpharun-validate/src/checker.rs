@@ -10,7 +10,7 @@ use crate::locate;
 use crate::position::Pos;
 use crate::problem::{Problem, Severity};
 use crate::rules::{self, Duplicates, Finding, Rules};
-use crate::split::{Element, Item, Layout, Splitter};
+use crate::split::{Element, Item, Layout, Splitter, SyntaxError};
 use crate::strict::Strict;
 
 /// The field `alpharun import` adds to each contact of a failed file to say why it failed. It is
@@ -172,6 +172,11 @@ pub(crate) fn note_duplicate(file: &str, duplicates: &mut Duplicates, examined: 
     }
 }
 
+/// A problem with the file's structure, outside any contact.
+pub(crate) fn structure_problem(file: &str, syntax: SyntaxError) -> Problem {
+    problem(file, syntax.pos, None, String::new(), syntax.message, None)
+}
+
 pub(crate) fn problem(
     file: &str,
     pos: Pos,
@@ -242,16 +247,10 @@ impl<R: BufRead> Checker<R> {
         Ok(Some(match item {
             Item::Syntax(syntax) => {
                 self.finished |= !syntax.recoverable;
+                let fatal = !syntax.recoverable;
                 Step::Structure {
-                    problem: problem(
-                        &self.file,
-                        syntax.pos,
-                        None,
-                        String::new(),
-                        syntax.message,
-                        None,
-                    ),
-                    fatal: !syntax.recoverable,
+                    problem: structure_problem(&self.file, syntax),
+                    fatal,
                 }
             }
             Item::Element(element) => {

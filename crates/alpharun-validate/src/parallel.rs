@@ -8,7 +8,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::Summary;
-use crate::checker::{Examined, examine, note_duplicate, problem};
+use crate::checker::{Examined, examine, note_duplicate, structure_problem};
 use crate::error::ValidateError;
 use crate::problem::{Problem, Severity};
 use crate::rules::{Duplicates, Rules};
@@ -141,15 +141,8 @@ fn work(
                         Outcome::Contact(examined)
                     }
                     Item::Syntax(syntax) => Outcome::Structure {
-                        problem: problem(
-                            file,
-                            syntax.pos,
-                            None,
-                            String::new(),
-                            syntax.message,
-                            None,
-                        ),
                         fatal: !syntax.recoverable,
+                        problem: structure_problem(file, syntax),
                     },
                 });
             }

@@ -133,40 +133,35 @@ fn crate_version(api: &Api) -> &str {
     if semver { &api.version } else { "0.1.0" }
 }
 
-fn models_manifest(api: &Api, header: &str) -> String {
+/// A generated crate's manifest: the package section, then `rest` (its dependencies).
+fn manifest(header: &str, name: &str, version: &str, description: &str, rest: &str) -> String {
     format!(
-        r#"# {header}
-[package]
-name = "{name}"
-version = "{version}"
-edition = "2021"
-rust-version = "1.85"
-description = "Request and response types of the {title} (generated from its OpenAPI spec)."
-license = "MIT OR Apache-2.0"
+        "# {header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.85\"\ndescription = \"{description}\"\nlicense = \"MIT OR Apache-2.0\"\n\n{rest}"
+    )
+}
 
-[dependencies]
-schemars = "1.2"
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
-"#,
-        name = models_crate(api),
-        version = crate_version(api),
-        title = api.title,
+fn models_manifest(api: &Api, header: &str) -> String {
+    let description = format!(
+        "Request and response types of the {} (generated from its OpenAPI spec).",
+        api.title
+    );
+    let dependencies = "[dependencies]\nschemars = \"1.2\"\nserde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n";
+    manifest(
+        header,
+        &models_crate(api),
+        crate_version(api),
+        &description,
+        dependencies,
     )
 }
 
 fn client_manifest(api: &Api, header: &str, runtime_path: &str) -> String {
-    format!(
-        r#"# {header}
-[package]
-name = "{name}"
-version = "{version}"
-edition = "2021"
-rust-version = "1.85"
-description = "An async client for the {title} (generated from its OpenAPI spec)."
-license = "MIT OR Apache-2.0"
-
-[dependencies]
+    let description = format!(
+        "An async client for the {} (generated from its OpenAPI spec).",
+        api.title
+    );
+    let dependencies = format!(
+        r#"[dependencies]
 alpharun-runtime = {{ version = "0.1", path = "{runtime_path}" }}
 {models} = {{ version = "{version}", path = "../{models}" }}
 serde_json = "1"
@@ -174,35 +169,40 @@ serde_json = "1"
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 "#,
-        name = client_crate(api),
-        version = crate_version(api),
-        title = api.title,
         models = models_crate(api),
+        version = crate_version(api),
+    );
+    manifest(
+        header,
+        &client_crate(api),
+        crate_version(api),
+        &description,
+        &dependencies,
     )
 }
 
 fn server_manifest(api: &Api, header: &str) -> String {
-    format!(
-        r#"# {header}
-[package]
-name = "{name}"
-version = "{version}"
-edition = "2021"
-rust-version = "1.85"
-description = "The server side of the {title}: a trait per operation and an axum router (generated from its OpenAPI spec)."
-license = "MIT OR Apache-2.0"
-
-[dependencies]
+    let description = format!(
+        "The server side of the {}: a trait per operation and an axum router (generated from its OpenAPI spec).",
+        api.title
+    );
+    let dependencies = format!(
+        r#"[dependencies]
 axum = {{ version = "0.8", default-features = false, features = ["http1", "tokio"] }}
 {models} = {{ version = "{version}", path = "../{models}" }}
 serde = "1"
 serde_json = "1"
 serde_urlencoded = "0.7"
 "#,
-        name = server_crate(api),
-        version = crate_version(api),
-        title = api.title,
         models = models_crate(api),
+        version = crate_version(api),
+    );
+    manifest(
+        header,
+        &server_crate(api),
+        crate_version(api),
+        &description,
+        &dependencies,
     )
 }
 

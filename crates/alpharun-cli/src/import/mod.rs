@@ -87,15 +87,9 @@ pub fn run(args: &Args) -> ExitCode {
         return ExitCode::from(2);
     }
     let stop = Arc::new(AtomicBool::new(false));
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match crate::async_runtime(false) {
         Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let mut total = Buckets::default();
     let mut fatal = false;
