@@ -28,4 +28,19 @@ for (const [verdict, expected] of [["valid", true], ["invalid", false]]) {
   }
 }
 console.log(`ajv corpus: ${passed} passed, ${failed} failed`);
-process.exit(failed === 0 && passed >= 20 ? 0 : 1);
+
+// A generated file (`cargo xtask test` writes it with alpharun-synth): ajv must find exactly
+// the contacts the generator spoiled.
+let parityOk = true;
+const [generated, expectedPath] = process.argv.slice(2);
+if (generated) {
+  const contacts = JSON.parse(readFileSync(generated, "utf8"));
+  const expected = JSON.parse(readFileSync(expectedPath, "utf8"));
+  const invalid = contacts.flatMap((contact, index) => (validate([contact]) ? [] : [index]));
+  parityOk = JSON.stringify(invalid) === JSON.stringify(expected) && expected.length > 0;
+  console.log(`ajv on ${contacts.length} generated contacts: ${invalid.length} invalid, ${expected.length} spoiled: ${parityOk ? "same" : "DIFFERENT"}`);
+  if (!parityOk) {
+    console.error("ajv:", invalid.slice(0, 20), "expected:", expected.slice(0, 20));
+  }
+}
+process.exit(failed === 0 && passed >= 20 && parityOk ? 0 : 1);

@@ -119,11 +119,24 @@ mod tools {
     }
 
     pub fn schema_corpus_in_ajv(root: &Path) -> Result<()> {
+        let dir = root.join("target/ajv-parity");
+        std::fs::create_dir_all(&dir)?;
+        let contacts = dir.join("contacts.json");
+        let expected = dir.join("spoiled.json");
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&contacts)?);
+        let written = alpharun_synth::write(&alpharun_synth::PARITY, &mut out)?;
+        drop(out);
+        let spoiled: Vec<u64> = written.mistakes.iter().map(|m| m.index).collect();
+        std::fs::write(&expected, serde_json::to_string(&spoiled)?)?;
         step(
             root,
-            "schema corpus in ajv + ajv-formats",
+            "schema corpus and a generated file in ajv + ajv-formats",
             "node",
-            &["tools/node/check-corpus.mjs"],
+            &[
+                "tools/node/check-corpus.mjs",
+                &contacts.to_string_lossy(),
+                &expected.to_string_lossy(),
+            ],
         )
     }
 }

@@ -271,3 +271,25 @@ fn a_terminal_gets_coloured_snippets_unless_no_color() {
     assert!(!plain.contains("\u{1b}["), "NO_COLOR: {plain}");
     assert!(plain.contains("^^^^"), "still snippets: {plain}");
 }
+
+#[test]
+fn on_a_generated_file_exactly_the_spoiled_contacts_are_reported_on_their_lines() {
+    let mut bytes = Vec::new();
+    let written = alpharun_synth::write(&alpharun_synth::PARITY, &mut bytes).expect("writes");
+    let output = alpharun(&["validate", "--format", "json", "-"], Some(&bytes));
+    assert_eq!(output.status.code(), Some(1));
+    let mut reported = std::collections::BTreeMap::new();
+    for line in stdout(&output).lines() {
+        let problem: serde_json::Value = serde_json::from_str(line).expect("JSON lines");
+        if problem["severity"] == "error" {
+            let contact = problem["contact"].as_u64().expect("inside a contact");
+            reported
+                .entry(contact)
+                .or_insert(problem["line"].as_u64().expect("line"));
+        }
+    }
+    let expected: std::collections::BTreeMap<u64, u64> =
+        written.mistakes.iter().map(|m| (m.index, m.line)).collect();
+    assert!(expected.len() > 100);
+    assert_eq!(reported, expected);
+}

@@ -34,6 +34,16 @@ impl Default for Spec {
     }
 }
 
+/// The file the parity checks share: `alpharun validate` (a CLI test) and ajv (`cargo xtask
+/// test`) must both find exactly its mistakes.
+pub const PARITY: Spec = Spec {
+    seed: 2026,
+    contacts: Some(3_000),
+    bytes: None,
+    resume_rate: 0.05,
+    invalid_rate: 0.05,
+};
+
 /// One deliberate mistake.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mistake {
