@@ -499,3 +499,50 @@ fn kill_dash_nine_then_resume_completes_without_resending() {
         "at most two batches of ten were in flight: {failed:?}"
     );
 }
+
+#[test]
+fn ctrl_c_lets_requests_in_flight_finish_then_resume_sends_the_rest() {
+    let dir = Dir::new("sigint");
+    let input = write_contacts(&dir, "contacts.json", 300, &[]);
+    let server = Server::start(vec![], Action::Delay(Duration::from_millis(200)));
+    let child = Command::new(env!("CARGO_BIN_EXE_alpharun"))
+        .args([
+            "import",
+            "--base-url",
+            &server.url,
+            "--batch-size",
+            "10",
+            "--concurrency",
+            "2",
+        ])
+        .arg(&input)
+        .env("ALPHARUN_API_TOKEN", TOKEN)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    std::thread::sleep(Duration::from_millis(700));
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let output = child.wait_with_output().expect("ends");
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("stopping") && text.contains("--resume"),
+        "{text}"
+    );
+    // The requests in flight finished: nothing is uncertain, the rest is unsent.
+    let buckets = final_buckets(&input);
+    assert_eq!(buckets["uncertain"], 0, "{buckets}");
+    assert!(buckets["unsent"].as_u64().expect("count") > 0, "{buckets}");
+    server.set_default(Action::Normal);
+    let output = import(&server, &[input.to_str().expect("utf-8"), "--resume"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_accounted(&server, &input, 300, &output);
+    let record = server.record.lock().expect("lock");
+    let distinct: HashSet<&String> = record.arrived.iter().collect();
+    assert_eq!(distinct.len(), 300);
+    assert_eq!(record.arrived.len(), 300, "nothing was sent twice");
+}
