@@ -93,7 +93,10 @@ pub(crate) fn examine(
                     start: element.start,
                     value: None,
                     raw: Some(String::from_utf8_lossy(&element.bytes).into_owned()),
-                    problems: vec![syntax_problem(file, element, &error)],
+                    problems: vec![
+                        utf8_problem(file, element)
+                            .unwrap_or_else(|| syntax_problem(file, element, &error)),
+                    ],
                 },
                 email: None,
                 // An array's structure cannot be trusted past broken JSON.
@@ -267,6 +270,22 @@ impl<R: BufRead> Checker<R> {
             }
         }))
     }
+}
+
+/// A contact that is not UTF-8, placed at its first bad byte (with the byte offset).
+fn utf8_problem(file: &str, element: &Element) -> Option<Problem> {
+    let error = std::str::from_utf8(&element.bytes).err()?;
+    let at = error.valid_up_to();
+    let pos = element.start.after(&element.bytes, at);
+    let byte = element.bytes.get(at).copied().unwrap_or_default();
+    Some(problem(
+        file,
+        pos,
+        Some(element.index),
+        String::new(),
+        format!("not UTF-8: byte 0x{byte:02X} at byte offset {}", pos.offset),
+        Some("save the file as UTF-8".to_owned()),
+    ))
 }
 
 /// A contact that is not valid JSON, placed at serde_json's line and column.
