@@ -21,8 +21,14 @@ const EXPECTED: &[(&str, &str)] = &[
     ("huge-number.json", "number out of range"),
     ("huge-string.json", "is not a valid email address"),
     ("infinity.jsonl", "invalid JSON"),
-    ("invalid-utf8.json", "not UTF-8: byte 0xFF at byte offset 73"),
-    ("invalid-utf8.jsonl", "not UTF-8: byte 0xC3 at byte offset 78"),
+    (
+        "invalid-utf8.json",
+        "not UTF-8: byte 0xFF at byte offset 73",
+    ),
+    (
+        "invalid-utf8.jsonl",
+        "not UTF-8: byte 0xC3 at byte offset 78",
+    ),
     ("lone-surrogate.json", "invalid JSON"),
     ("missing-comma.json", "expected `,` or `]` after contact 0"),
     ("nan.json", "invalid JSON"),

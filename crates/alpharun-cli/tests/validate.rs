@@ -145,7 +145,10 @@ fn malformed_files_get_a_located_error_not_a_panic() {
         (b"[{}]]", "unexpected data after the closing"),
         (b"[{},]", "trailing comma"),
         (b"\"just a string\"", "expected `[`"),
-        (b"[{\"email\": \"\xff\"}]", "not UTF-8: byte 0xFF at byte offset 12"),
+        (
+            b"[{\"email\": \"\xff\"}]",
+            "not UTF-8: byte 0xFF at byte offset 12",
+        ),
     ];
     for (input, message) in cases {
         let output = alpharun(&["validate", "-"], Some(input));
