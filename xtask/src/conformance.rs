@@ -3,18 +3,11 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _already_gone = self.0.kill();
-        let _reaped = self.0.wait();
-    }
-}
+use crate::test_task::Running;
 
 const TOKEN: &str = "schemathesis-token";
 

@@ -3,20 +3,12 @@
 
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-/// A running Prism, stopped on drop.
-struct Prism(Child);
-
-impl Drop for Prism {
-    fn drop(&mut self) {
-        let _already_gone = self.0.kill();
-        let _reaped = self.0.wait();
-    }
-}
+use crate::test_task::Running;
 
 /// Runs the client examples against Prism in static, then dynamic mode.
 pub fn run(root: &Path, cargo: &str) -> Result<()> {
@@ -35,7 +27,7 @@ pub fn run(root: &Path, cargo: &str) -> Result<()> {
             args.push("-d".to_owned());
         }
         eprintln!("== Prism mock ({mode}) on 127.0.0.1:{port}");
-        let prism = Prism(
+        let prism = Running(
             Command::new(root.join("tools/node/node_modules/.bin/prism"))
                 .args(&args)
                 .current_dir(root)

@@ -39,6 +39,16 @@ pub fn run() -> Result<()> {
     Ok(())
 }
 
+/// A server the checks started; killed and reaped when dropped, whatever happened.
+pub struct Running(pub std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _already_gone = self.0.kill();
+        let _reaped = self.0.wait();
+    }
+}
+
 /// Runs one command in `dir`, failing with its name when it fails.
 pub fn step(dir: &Path, what: &str, program: &str, args: &[&str]) -> Result<()> {
     eprintln!("== {what}: {program} {}", args.join(" "));
