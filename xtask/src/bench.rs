@@ -129,9 +129,15 @@ pub fn run(args: &Args) -> Result<()> {
     if !theirs.is_empty() {
         let theirs_median = report("jsonschema-cli --assert-format", &theirs, mb);
         println!(
-            "ratio (alpharun / jsonschema-cli): {:.3}",
+            "ratio of medians (alpharun / jsonschema-cli): {:.3}",
             ours_median / theirs_median
         );
+        let paired: Vec<String> = ours
+            .iter()
+            .zip(&theirs)
+            .map(|(a, b)| format!("{:.3}", a.seconds / b.seconds))
+            .collect();
+        println!("ratio per paired round: {}", paired.join(", "));
     }
     Ok(())
 }

@@ -16,11 +16,14 @@ pub fn key_offset(json: &[u8], pointer: &str, key: &str) -> Option<usize> {
     child(json, object, key).map(|(key_at, _)| key_at)
 }
 
-fn segments(pointer: &str) -> impl Iterator<Item = String> + '_ {
-    pointer
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+fn segments(pointer: &str) -> impl Iterator<Item = std::borrow::Cow<'_, str>> + '_ {
+    pointer.split('/').skip(1).map(|s| {
+        if s.contains('~') {
+            std::borrow::Cow::Owned(s.replace("~1", "/").replace("~0", "~"))
+        } else {
+            std::borrow::Cow::Borrowed(s)
+        }
+    })
 }
 
 /// In the object or array at `at`: (where the key or element starts, where its value starts).

@@ -107,7 +107,14 @@ impl Rules {
     /// Every problem in one contact (its parsed value and its text).
     pub fn check(&self, contact: &Value, text: &[u8]) -> Vec<Finding> {
         let mut findings = Vec::new();
-        for error in self.validator.iter_errors(contact) {
+        // Most contacts are valid: the yes/no check stops early and builds no error values;
+        // the full walk runs only for the ones that fail.
+        let errors = if self.validator.is_valid(contact) {
+            None
+        } else {
+            Some(self.validator.iter_errors(contact))
+        };
+        for error in errors.into_iter().flatten() {
             let pointer = error.instance_path().to_string();
             let at = locate::value_offset(text, &pointer).unwrap_or(0);
             match error.kind() {
