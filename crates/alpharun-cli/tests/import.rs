@@ -445,26 +445,28 @@ fn a_token_is_never_taken_from_the_command_line() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
 
+/// Starts an import in small batches (ten contacts, two at a time), to interrupt it mid-run.
+fn spawn_small_batches(
+    server: &Server,
+    input: &Path,
+    stderr: std::process::Stdio,
+) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_alpharun"))
+        .args(["import", "--base-url", &server.url])
+        .args(["--batch-size", "10", "--concurrency", "2"])
+        .arg(input)
+        .env("ALPHARUN_API_TOKEN", TOKEN)
+        .stderr(stderr)
+        .spawn()
+        .expect("starts")
+}
+
 #[test]
 fn kill_dash_nine_then_resume_completes_without_resending() {
     let dir = Dir::new("kill");
     let input = write_contacts(&dir, "contacts.json", 400, &[]);
     let server = Server::start(vec![], Action::Delay(Duration::from_millis(150)));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_alpharun"))
-        .args([
-            "import",
-            "--base-url",
-            &server.url,
-            "--batch-size",
-            "10",
-            "--concurrency",
-            "2",
-        ])
-        .arg(&input)
-        .env("ALPHARUN_API_TOKEN", TOKEN)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("starts");
+    let mut child = spawn_small_batches(&server, &input, std::process::Stdio::null());
     std::thread::sleep(Duration::from_millis(900));
     child.kill().expect("kill -9");
     let _ = child.wait();
@@ -505,21 +507,7 @@ fn ctrl_c_lets_requests_in_flight_finish_then_resume_sends_the_rest() {
     let dir = Dir::new("sigint");
     let input = write_contacts(&dir, "contacts.json", 300, &[]);
     let server = Server::start(vec![], Action::Delay(Duration::from_millis(200)));
-    let child = Command::new(env!("CARGO_BIN_EXE_alpharun"))
-        .args([
-            "import",
-            "--base-url",
-            &server.url,
-            "--batch-size",
-            "10",
-            "--concurrency",
-            "2",
-        ])
-        .arg(&input)
-        .env("ALPHARUN_API_TOKEN", TOKEN)
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("starts");
+    let child = spawn_small_batches(&server, &input, std::process::Stdio::piped());
     std::thread::sleep(Duration::from_millis(700));
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
