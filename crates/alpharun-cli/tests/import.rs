@@ -445,6 +445,16 @@ fn a_token_is_never_taken_from_the_command_line() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
 
+/// Waits (up to 60 s, however loaded the machine) until the server acknowledged `n` contacts:
+/// the import is then surely mid-run.
+fn wait_until_acknowledged(server: &Server, n: usize) {
+    let started = std::time::Instant::now();
+    while server.record.lock().expect("lock").acknowledged.len() < n {
+        assert!(started.elapsed() < Duration::from_secs(60), "the import never got going");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// Starts an import in small batches (ten contacts, two at a time), to interrupt it mid-run.
 fn spawn_small_batches(
     server: &Server,
@@ -467,7 +477,7 @@ fn kill_dash_nine_then_resume_completes_without_resending() {
     let input = write_contacts(&dir, "contacts.json", 400, &[]);
     let server = Server::start(vec![], Action::Delay(Duration::from_millis(150)));
     let mut child = spawn_small_batches(&server, &input, std::process::Stdio::null());
-    std::thread::sleep(Duration::from_millis(900));
+    wait_until_acknowledged(&server, 20);
     child.kill().expect("kill -9");
     let _ = child.wait();
     let before = server.record.lock().expect("lock").acknowledged.len();
@@ -508,7 +518,7 @@ fn ctrl_c_lets_requests_in_flight_finish_then_resume_sends_the_rest() {
     let input = write_contacts(&dir, "contacts.json", 300, &[]);
     let server = Server::start(vec![], Action::Delay(Duration::from_millis(200)));
     let child = spawn_small_batches(&server, &input, std::process::Stdio::piped());
-    std::thread::sleep(Duration::from_millis(700));
+    wait_until_acknowledged(&server, 20);
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

@@ -161,7 +161,7 @@ async fn the_rate_limit_answers_429_with_retry_after() {
     let (url, _address, _server) = start(settings).await;
     let api = client(&url, TOKEN);
     let mut limited = None;
-    for i in 0..5 {
+    for i in 0..50 {
         if let Err(error) = api
             .add_contacts(&[contact(&format!("p{i}@example.com"))])
             .await
