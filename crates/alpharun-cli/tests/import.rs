@@ -450,7 +450,10 @@ fn a_token_is_never_taken_from_the_command_line() {
 fn wait_until_acknowledged(server: &Server, n: usize) {
     let started = std::time::Instant::now();
     while server.record.lock().expect("lock").acknowledged.len() < n {
-        assert!(started.elapsed() < Duration::from_secs(60), "the import never got going");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the import never got going"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
