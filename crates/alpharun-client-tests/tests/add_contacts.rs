@@ -358,7 +358,8 @@ async fn connection_refused_is_retried_until_the_server_is_up() {
         .token(TOKEN)
         .base_url(format!("http://{address}"))
         .retry_policy(alpharun_client::RetryPolicy {
-            max_retries: 8,
+            // Full jitter can draw short waits: enough retries that they surely span the 250 ms.
+            max_retries: 40,
             base_delay: Duration::from_millis(100),
             max_delay: Duration::from_millis(200),
             max_retry_after: Duration::from_secs(1),
