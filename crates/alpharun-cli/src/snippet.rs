@@ -12,6 +12,8 @@ use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 /// Characters of a long line shown before and after the caret.
 const BEFORE: usize = 40;
 const AFTER: usize = 60;
+/// Lines longer than this are cut here rather than handed whole to annotate-snippets.
+const CUT_FROM_BYTES: usize = 1_000_000;
 /// Lines kept, for problems a few lines back (several in one multi-line contact).
 const KEEP: usize = 256;
 
@@ -115,15 +117,10 @@ fn window(line: &str, column: u64) -> (String, usize, usize) {
     let column = usize::try_from(column.saturating_sub(1)).unwrap_or(0);
     // annotate-snippets trims long lines itself and then counts the column in what it shows;
     // only lines far too long to show are cut here.
-    let first = if line.len() > 1_000_000 {
-        column.saturating_sub(BEFORE)
+    let (first, keep) = if line.len() > CUT_FROM_BYTES {
+        (column.saturating_sub(BEFORE), BEFORE + AFTER)
     } else {
-        0
-    };
-    let keep = if line.len() > 1_000_000 {
-        BEFORE + AFTER
-    } else {
-        usize::MAX
+        (0, usize::MAX)
     };
     let chars: Vec<char> = line.chars().skip(first).take(keep).collect();
     let mut text = String::new();

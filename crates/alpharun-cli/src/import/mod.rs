@@ -171,10 +171,7 @@ async fn import_one(args: &Args, path: &Path, stop: &Arc<AtomicBool>) -> Result<
         crc32: check.crc32,
     };
     let (journal, mut ledger) = open_journal(args, &journal_path, &start)?;
-    let to_send = (0..check.contacts)
-        .filter(|i| matches!(ledger.get(*i), Fate::Pending | Fate::Unsent))
-        .filter(|i| check.invalid.binary_search(i).is_err())
-        .count();
+    let to_send = sendable(&check, &ledger).count();
     if args.dry_run {
         dry_run(args, &check, &ledger, to_send);
         return Ok(Outcome {
@@ -347,6 +344,13 @@ fn reopen(args: &Args, mut ledger: Ledger) -> Ledger {
     ledger
 }
 
+/// The contacts this run will send: valid, and not yet settled (or certainly not processed).
+fn sendable<'a>(check: &'a Precheck, ledger: &'a Ledger) -> impl Iterator<Item = usize> + 'a {
+    (0..check.contacts)
+        .filter(|i| matches!(ledger.get(*i), Fate::Pending | Fate::Unsent))
+        .filter(|i| check.invalid.binary_search(i).is_err())
+}
+
 fn dry_run(args: &Args, check: &Precheck, ledger: &Ledger, to_send: usize) {
     let batch = args.batch_size as usize;
     let batches = to_send.div_ceil(batch);
@@ -362,9 +366,7 @@ fn dry_run(args: &Args, check: &Precheck, ledger: &Ledger, to_send: usize) {
         if args.skip_invalid { " (skipped)" } else { "" },
         args.concurrency,
     );
-    let mut sendable = (0..check.contacts)
-        .filter(|i| matches!(ledger.get(*i), Fate::Pending | Fate::Unsent))
-        .filter(|i| check.invalid.binary_search(i).is_err());
+    let mut sendable = sendable(check, ledger);
     for number in 0..batches.min(20) {
         let group: Vec<usize> = sendable.by_ref().take(batch).collect();
         if let (Some(first), Some(last)) = (group.first(), group.last()) {
