@@ -113,7 +113,8 @@ impl BatchCounts {
     }
 }
 
-/// Every input item, in exactly one bucket.
+/// Every input item, in exactly one bucket. Each bucket lists its items in input order, whatever
+/// order the concurrent batches settled in.
 #[derive(Debug, Clone)]
 pub struct BatchReport<T> {
     /// The counts.
@@ -155,6 +156,19 @@ impl<T> BatchReport<T> {
                 Fate::Uncertain(_) => self.uncertain.push(settled),
                 Fate::Unsent(_) => self.unsent.push(settled),
             }
+        }
+    }
+
+    /// Puts every bucket in input order, whatever order the concurrent batches settled in.
+    pub fn sort_by_index(&mut self) {
+        self.imported.sort_unstable();
+        for bucket in [
+            &mut self.rejected,
+            &mut self.invalid,
+            &mut self.uncertain,
+            &mut self.unsent,
+        ] {
+            bucket.sort_by_key(|settled| settled.index);
         }
     }
 }
@@ -222,6 +236,7 @@ impl Runtime {
             report.record(outcome);
         })
         .await;
+        report.sort_by_index();
         report
     }
 
