@@ -7,6 +7,7 @@
 
 mod checker;
 mod error;
+mod in_place;
 mod locate;
 mod parallel;
 mod position;

@@ -1,6 +1,8 @@
 //! Finding where a JSON pointer's value (or an object's key) starts inside one contact's text,
 //! so that every problem can be reported at its line and column.
 
+use std::borrow::Cow;
+
 /// Byte offset of the value at `pointer` (`/resume/mimetype`) in `json`.
 pub fn value_offset(json: &[u8], pointer: &str) -> Option<usize> {
     let mut at = skip_space(json, 0);
@@ -16,12 +18,12 @@ pub fn key_offset(json: &[u8], pointer: &str, key: &str) -> Option<usize> {
     child(json, object, key).map(|(key_at, _)| key_at)
 }
 
-fn segments(pointer: &str) -> impl Iterator<Item = std::borrow::Cow<'_, str>> + '_ {
+fn segments(pointer: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
     pointer.split('/').skip(1).map(|s| {
         if s.contains('~') {
-            std::borrow::Cow::Owned(s.replace("~1", "/").replace("~0", "~"))
+            Cow::Owned(s.replace("~1", "/").replace("~0", "~"))
         } else {
-            std::borrow::Cow::Borrowed(s)
+            Cow::Borrowed(s)
         }
     })
 }
@@ -75,24 +77,35 @@ fn skip_space(json: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// The decoded string starting at `at` (a `"`) and the offset after it.
-fn string(json: &[u8], at: usize) -> Option<(String, usize)> {
+/// The offset just after the string starting at `at` (a `"`).
+fn string_end(json: &[u8], at: usize) -> Option<usize> {
     let mut i = at + 1;
     loop {
-        match json.get(i)? {
-            b'"' => break,
-            b'\\' => i += 2,
-            _ => i += 1,
+        i += memchr::memchr2(b'"', b'\\', json.get(i..)?)?;
+        if json[i] == b'"' {
+            return Some(i + 1);
         }
+        i += 2;
     }
-    let text = serde_json::from_slice::<String>(&json[at..=i]).ok()?;
-    Some((text, i + 1))
+}
+
+/// The decoded string starting at `at` (a `"`) and the offset after it. Borrowed unless it
+/// holds escapes, since this runs for keys of every contact.
+fn string(json: &[u8], at: usize) -> Option<(Cow<'_, str>, usize)> {
+    let end = string_end(json, at)?;
+    let inner = &json[at + 1..end - 1];
+    let text = if memchr::memchr(b'\\', inner).is_none() {
+        Cow::Borrowed(std::str::from_utf8(inner).ok()?)
+    } else {
+        Cow::Owned(serde_json::from_slice::<String>(&json[at..end]).ok()?)
+    };
+    Some((text, end))
 }
 
 /// The offset just after the value starting at `at`.
 fn skip_value(json: &[u8], at: usize) -> Option<usize> {
     match json.get(at)? {
-        b'"' => string(json, at).map(|(_, end)| end),
+        b'"' => string_end(json, at),
         b'{' | b'[' => {
             let (mut depth, mut i, mut in_string) = (0usize, at, false);
             loop {

@@ -8,7 +8,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::Summary;
-use crate::checker::{Examined, examine, note_duplicate, structure_problem};
+use crate::checker::{Examined, examine_only, note_duplicate, structure_problem};
 use crate::error::ValidateError;
 use crate::problem::{Problem, Severity};
 use crate::rules::{Duplicates, Rules};
@@ -131,12 +131,7 @@ fn work(
             for item in items {
                 outcomes.push(match item {
                     Item::Element(element) => {
-                        let mut examined = examine(file, layout, rules, None, &element);
-                        // Free the parsed contact here, on the thread that built it: only
-                        // whether it parsed matters from now on.
-                        if let Some(value) = examined.checked.value.as_mut() {
-                            *value = serde_json::Value::Null;
-                        }
+                        let examined = examine_only(file, layout, rules, &element);
                         used.push(element.bytes);
                         Outcome::Contact(examined)
                     }

@@ -2,12 +2,13 @@
 //! schema's), then the warnings beyond it. Each problem gets a message, a pointer and a hint.
 
 use std::collections::HashSet;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasherDefault, DefaultHasher, Hasher};
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
 use crate::error::ValidateError;
+use crate::in_place::{InPlace, InPlaceJson};
 use crate::locate;
 use crate::problem::Severity;
 
@@ -45,13 +46,35 @@ pub struct Finding {
 /// The compiled schema: checks one contact at a time, on any thread.
 pub struct Rules {
     validator: jsonschema::Validator,
+    /// The same schema over contacts parsed in place, for the yes/no check of the fast path.
+    in_place: jsonschema::Validator<InPlaceJson>,
     field_names: Vec<String>,
 }
 
 /// The emails a file has shown so far, for the duplicate warning: 8 bytes per contact.
 #[derive(Default)]
 pub struct Duplicates {
-    seen: HashSet<u64>,
+    seen: HashSet<u64, BuildHasherDefault<AlreadyHashed>>,
+}
+
+/// The set's keys are hashes already; hashing them again would only cost time.
+#[derive(Default)]
+struct AlreadyHashed(u64);
+
+impl Hasher for AlreadyHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
 }
 
 impl Duplicates {
@@ -74,10 +97,19 @@ impl Duplicates {
 
 /// The key the duplicate check compares (the email, trimmed and lower-cased), the email, and
 /// the offset of its value in the contact's text.
-pub fn email_key(contact: &Value, text: &[u8]) -> Option<(u64, String, usize)> {
-    let email = contact.get("email").and_then(Value::as_str)?;
+pub fn email_key(email: Option<&str>, text: &[u8]) -> Option<(u64, String, usize)> {
+    let email = email?;
+    let trimmed = email.trim();
     let mut hasher = DefaultHasher::new();
-    email.trim().to_lowercase().hash(&mut hasher);
+    // Most emails are lower-case ASCII already: hash them without building a lower-case copy.
+    if trimmed
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        hasher.write(trimmed.to_lowercase().as_bytes());
+    } else {
+        hasher.write(trimmed.as_bytes());
+    }
     Some((
         hasher.finish(),
         email.to_owned(),
@@ -94,14 +126,40 @@ impl Rules {
             .should_validate_formats(true)
             .build(&schema)
             .map_err(|e| ValidateError::Schema(e.to_string()))?;
+        let in_place = jsonschema::options_for::<InPlaceJson>()
+            .should_validate_formats(true)
+            .build(&schema)
+            .map_err(|e| ValidateError::Schema(e.to_string()))?;
         let mut field_names = Vec::new();
         collect_property_names(&schema, &mut field_names);
         field_names.sort();
         field_names.dedup();
         Ok(Self {
             validator,
+            in_place,
             field_names,
         })
+    }
+
+    /// The warnings of a contact parsed in place, or `None` when it breaks the schema (the
+    /// caller then takes the slow path, which names each error).
+    pub fn check_in_place(&self, contact: &InPlace<'_>, text: &[u8]) -> Option<Vec<Finding>> {
+        if !self.in_place.is_valid(contact) {
+            return None;
+        }
+        let mut findings = Vec::new();
+        let resume = contact.get("resume");
+        warnings(
+            resume
+                .and_then(|r| r.get("content"))
+                .and_then(InPlace::as_str),
+            resume
+                .and_then(|r| r.get("mimetype"))
+                .and_then(InPlace::as_str),
+            text,
+            &mut findings,
+        );
+        Some(findings)
     }
 
     /// Every problem in one contact (its parsed value and its text).
@@ -189,43 +247,60 @@ impl Rules {
         }
         // One message per value, even when two keywords reject it.
         findings.dedup_by(|a, b| a.pointer == b.pointer && a.message == b.message);
-        self.warnings(contact, text, &mut findings);
+        // `get` rather than `pointer`: this runs for every contact, and `pointer` parses.
+        let resume = contact.get("resume");
+        warnings(
+            resume
+                .and_then(|r| r.get("content"))
+                .and_then(Value::as_str),
+            resume
+                .and_then(|r| r.get("mimetype"))
+                .and_then(Value::as_str),
+            text,
+            &mut findings,
+        );
         findings
     }
+}
 
-    fn warnings(&self, contact: &Value, text: &[u8], findings: &mut Vec<Finding>) {
-        let mut warn = |pointer: &str, message: String, hint: &str| {
-            findings.push(Finding {
-                pointer: pointer.to_owned(),
-                offset: locate::value_offset(text, pointer).unwrap_or(0),
-                message,
-                hint: Some(hint.to_owned()),
-                severity: Severity::Warning,
-            });
-        };
-        if let Some(content) = contact.pointer("/resume/content").and_then(Value::as_str) {
-            if !is_base64(content) {
-                warn(
-                    "/resume/content",
-                    "resume content is not valid base64".to_owned(),
-                    "encode the file's bytes with base64 (e.g. `base64 -w0 cv.pdf`)",
-                );
-            }
+/// The checks beyond the schema, on a resume's content and media type.
+fn warnings(
+    content: Option<&str>,
+    mimetype: Option<&str>,
+    text: &[u8],
+    findings: &mut Vec<Finding>,
+) {
+    let mut warn = |pointer: &str, message: String, hint: &str| {
+        findings.push(Finding {
+            pointer: pointer.to_owned(),
+            offset: locate::value_offset(text, pointer).unwrap_or(0),
+            message,
+            hint: Some(hint.to_owned()),
+            severity: Severity::Warning,
+        });
+    };
+    if let Some(content) = content {
+        if !is_base64(content) {
+            warn(
+                "/resume/content",
+                "resume content is not valid base64".to_owned(),
+                "encode the file's bytes with base64 (e.g. `base64 -w0 cv.pdf`)",
+            );
         }
-        if let Some(mimetype) = contact.pointer("/resume/mimetype").and_then(Value::as_str) {
-            let essence = mimetype
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase();
-            if !DOCUMENT_TYPES.contains(&essence.as_str()) {
-                warn(
-                    "/resume/mimetype",
-                    format!("`{mimetype}` is not a document type"),
-                    "resumes are usually application/pdf or a Word document",
-                );
-            }
+    }
+    if let Some(mimetype) = mimetype {
+        let essence = mimetype
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if !DOCUMENT_TYPES.contains(&essence.as_str()) {
+            warn(
+                "/resume/mimetype",
+                format!("`{mimetype}` is not a document type"),
+                "resumes are usually application/pdf or a Word document",
+            );
         }
     }
 }

@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde::Deserialize;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
 /// A JSON value without duplicate keys.
@@ -70,13 +71,19 @@ impl<'de> Visitor<'de> for StrictVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Strict, A::Error> {
         let mut object = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if object.contains_key(&key) {
-                return Err(de::Error::custom(format_args!(
-                    "duplicate key `{key}` (keep one: JSON readers disagree on which one counts)"
-                )));
-            }
             let Strict(value) = map.next_value()?;
-            object.insert(key, value);
+            // One lookup per key: the entry both detects a duplicate and inserts.
+            match object.entry(key) {
+                Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+                Entry::Occupied(slot) => {
+                    return Err(de::Error::custom(format_args!(
+                        "duplicate key `{}` (keep one: JSON readers disagree on which one counts)",
+                        slot.key()
+                    )));
+                }
+            }
         }
         Ok(Strict(Value::Object(object)))
     }

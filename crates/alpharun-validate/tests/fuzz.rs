@@ -1,5 +1,7 @@
-//! No panic on any input, and the parallel validator says exactly what the one-contact-at-a-time
-//! walk says: arbitrary bytes, and valid synthetic files with random damage.
+//! No panic on any input, and the parallel validator (which checks contacts parsed in place and
+//! takes the slow path only for those that fail) says exactly what the one-contact-at-a-time
+//! walk (always the slow path) says: arbitrary bytes, valid synthetic files with random damage,
+//! and contact-shaped objects built from right and wrong fields, escapes and repeated keys.
 //!
 //! `PROPTEST_CASES=N cargo test --release -p alpharun-validate --test fuzz` runs longer; README
 //! gives the length of the last long run.
@@ -96,7 +98,102 @@ fn apply(mut bytes: Vec<u8>, damages: &[Damage]) -> Vec<u8> {
     bytes
 }
 
+/// A JSON string literal, sometimes with escapes (which the in-place parse cannot borrow).
+fn text() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+        r#""""#,
+        r#""a""#,
+        r#""x@example.com""#,
+        r#""X@Example.COM""#,
+        r#""x@localhost""#,
+        r#""bad@""#,
+        r#""a b@example.com""#,
+        r#""jo_1""#,
+        r#""JVBERi0xLjQK""#,
+        r#""not base64!""#,
+        r#""application/pdf""#,
+        r#""image/png""#,
+        r#""esc"aped""#,
+        r#""x@example.com""#,
+        r#""名前@example.jp""#,
+        r#""line
+break""#,
+    ])
+    .prop_map(str::to_owned)
+}
+
+fn key() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+        "job_opening_id",
+        "email",
+        "first_name",
+        "last_name",
+        "phone_number",
+        "resume",
+        "custom_fields",
+        "interview_custom_fields",
+        "content",
+        "mimetype",
+        "key",
+        "value",
+        "frist_name",
+        "_alpharun_error",
+        "emai\\u006c",
+    ])
+    .prop_map(|key| format!("\"{key}\""))
+}
+
+/// Any JSON value whose objects use contact field names, repeated keys included.
+fn value() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("null".to_owned()),
+        Just("true".to_owned()),
+        Just("12".to_owned()),
+        Just("-1.5e3".to_owned()),
+        text(),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..3)
+                .prop_map(|items| format!("[{}]", items.join(","))),
+            prop::collection::vec((key(), inner), 0..4).prop_map(|members| object(&members)),
+        ]
+    })
+}
+
+fn object(members: &[(String, String)]) -> String {
+    let members: Vec<String> = members.iter().map(|(k, v)| format!("{k}:{v}")).collect();
+    format!("{{{}}}", members.join(","))
+}
+
+/// A contact: mostly right fields with right or wrong values, now and then anything at all.
+fn contact() -> impl Strategy<Value = String> {
+    let right = prop_oneof![
+        text().prop_map(|v| ("\"job_opening_id\"".to_owned(), v)),
+        text().prop_map(|v| ("\"email\"".to_owned(), v)),
+        text().prop_map(|v| ("\"first_name\"".to_owned(), v)),
+        (text(), text()).prop_map(|(c, m)| (
+            "\"resume\"".to_owned(),
+            format!(r#"{{"content":{c},"mimetype":{m}}}"#)
+        )),
+        (text(), text()).prop_map(|(k, v)| (
+            "\"custom_fields\"".to_owned(),
+            format!(r#"[{{"key":{k},"value":{v}}}]"#)
+        )),
+    ];
+    let member = prop_oneof![4 => right, 1 => (key(), value())];
+    prop::collection::vec(member, 0..8).prop_map(|members| object(&members))
+}
+
 proptest! {
+    #[test]
+    fn contact_shaped_objects_get_the_same_verdict_both_ways(
+        contacts in prop::collection::vec(contact(), 1..8)
+    ) {
+        let bytes = contacts.join("\n").into_bytes();
+        prop_assert_eq!(parallel(&bytes, Layout::Lines), sequential(&bytes, Layout::Lines));
+    }
+
     #[test]
     fn arbitrary_bytes_never_panic_and_both_walks_agree(bytes in prop::collection::vec(any::<u8>(), 0..1024)) {
         for layout in [Layout::Array, Layout::Lines] {
