@@ -167,11 +167,13 @@ fn gather(
         waiting.insert(sequence, outcomes);
         while let Some(outcomes) = waiting.remove(&next) {
             next += 1;
-            let outcomes = outcomes.map_err(|source| ValidateError::Read {
+            let mut outcomes = outcomes.map_err(|source| ValidateError::Read {
                 file: file.to_owned(),
                 source,
             })?;
-            for outcome in outcomes {
+            // By reference: an outcome is a few hundred bytes, and moving a million of them
+            // showed up in profiles.
+            for outcome in &mut outcomes {
                 if max_errors.is_some_and(|max| summary.errors >= max) {
                     summary.stopped_early = true;
                     return Ok(summary);
@@ -179,15 +181,15 @@ fn gather(
                 match outcome {
                     Outcome::Structure { problem, fatal } => {
                         summary.errors += 1;
-                        summary.stopped_early |= fatal;
-                        report(problem);
-                        if fatal {
+                        summary.stopped_early |= *fatal;
+                        report(problem.clone());
+                        if *fatal {
                             return Ok(summary);
                         }
                     }
-                    Outcome::Contact(mut examined) => {
-                        note_duplicate(file, &mut duplicates, &mut examined);
-                        let checked = examined.checked;
+                    Outcome::Contact(examined) => {
+                        note_duplicate(file, &mut duplicates, examined);
+                        let checked = &mut examined.checked;
                         summary.contacts += 1;
                         let errors = checked
                             .problems
@@ -197,7 +199,7 @@ fn gather(
                         summary.errors += errors;
                         summary.warnings += checked.problems.len() - errors;
                         summary.invalid_contacts += usize::from(errors > 0);
-                        for problem in checked.problems {
+                        for problem in checked.problems.drain(..) {
                             report(problem);
                         }
                         if examined.fatal || (checked.value.is_none() && layout == Layout::Array) {
