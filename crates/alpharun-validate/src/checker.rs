@@ -1,17 +1,14 @@
 //! Walking a contact file contact by contact: split, parse, adjust (the import's fill-ins), check.
 //! `validate` and `alpharun import` both stand on it, so they always reach the same verdict.
 
-use std::io::BufRead;
-
 use serde_json::Value;
 
-use crate::error::ValidateError;
 use crate::in_place::InPlace;
 use crate::locate;
 use crate::position::Pos;
 use crate::problem::{Problem, Severity};
 use crate::rules::{self, Duplicates, Finding, Rules};
-use crate::split::{Element, Item, Layout, Splitter, SyntaxError};
+use crate::split::{Element, Layout, SyntaxError};
 use crate::strict::Strict;
 
 /// The field `alpharun import` adds to each contact of a failed file to say why it failed. It is
@@ -86,9 +83,9 @@ pub(crate) fn examine_only(
     rules: &Rules,
     element: &Element,
 ) -> Examined {
-    if let Some(mut contact) = InPlace::parse(&element.bytes) {
+    if let Some(mut contact) = InPlace::parse(element.bytes) {
         contact.remove(REASON_FIELD);
-        if let Some(findings) = rules.check_in_place(&contact, &element.bytes) {
+        if let Some(findings) = rules.check_in_place(&contact, element.bytes) {
             let email = contact.get("email").and_then(InPlace::as_str);
             return Examined {
                 checked: Checked {
@@ -114,8 +111,8 @@ pub(crate) fn examine_only(
 }
 
 fn located_email_key(email: Option<&str>, element: &Element) -> Option<(u64, String, Pos)> {
-    rules::email_key(email, &element.bytes)
-        .map(|(key, email, offset)| (key, email, element.start.after(&element.bytes, offset)))
+    rules::email_key(email, element.bytes)
+        .map(|(key, email, offset)| (key, email, element.start.after(element.bytes, offset)))
 }
 
 /// Parses, adjusts and checks one element.
@@ -126,7 +123,7 @@ pub(crate) fn examine(
     prepare: Option<&mut Prepare>,
     element: &Element,
 ) -> Examined {
-    let mut value: Value = match serde_json::from_slice::<Strict>(&element.bytes) {
+    let mut value: Value = match serde_json::from_slice::<Strict>(element.bytes) {
         Ok(Strict(value)) => value,
         Err(error) => {
             return Examined {
@@ -134,7 +131,7 @@ pub(crate) fn examine(
                     index: element.index,
                     start: element.start,
                     value: None,
-                    raw: Some(String::from_utf8_lossy(&element.bytes).into_owned()),
+                    raw: Some(String::from_utf8_lossy(element.bytes).into_owned()),
                     problems: vec![
                         utf8_problem(file, element)
                             .unwrap_or_else(|| syntax_problem(file, element, &error)),
@@ -151,17 +148,17 @@ pub(crate) fn examine(
         object.remove(REASON_FIELD);
     }
     if let Some(adjustment) = prepare.and_then(|prepare| prepare(&mut value)) {
-        let offset = locate::value_offset(&element.bytes, &adjustment.pointer).unwrap_or(0);
+        let offset = locate::value_offset(element.bytes, &adjustment.pointer).unwrap_or(0);
         problems.push(problem(
             file,
-            element.start.after(&element.bytes, offset),
+            element.start.after(element.bytes, offset),
             Some(element.index),
             adjustment.pointer,
             adjustment.message,
             adjustment.hint,
         ));
     }
-    for finding in rules.check(&value, &element.bytes) {
+    for finding in rules.check(&value, element.bytes) {
         problems.push(placed(file, element, finding));
     }
     let email = located_email_key(value.get("email").and_then(Value::as_str), element);
@@ -182,7 +179,7 @@ pub(crate) fn examine(
 fn placed(file: &str, element: &Element, finding: Finding) -> Problem {
     let mut placed = problem(
         file,
-        element.start.after(&element.bytes, finding.offset),
+        element.start.after(element.bytes, finding.offset),
         Some(element.index),
         finding.pointer,
         finding.message,
@@ -240,84 +237,11 @@ pub(crate) fn problem(
     }
 }
 
-/// Walks a contact file, one contact after the other.
-pub struct Checker<R> {
-    file: String,
-    splitter: Splitter<R>,
-    rules: Rules,
-    duplicates: Duplicates,
-    layout: Layout,
-    prepare: Option<Prepare>,
-    finished: bool,
-}
-
-impl<R: BufRead> Checker<R> {
-    /// A walk over `reader`, the file named `file` (as the user wrote it).
-    pub fn new(file: &str, reader: R, layout: Layout) -> Result<Self, ValidateError> {
-        Ok(Self {
-            file: file.to_owned(),
-            splitter: Splitter::new(reader, layout),
-            rules: Rules::new()?,
-            duplicates: Duplicates::default(),
-            layout,
-            prepare: None,
-            finished: false,
-        })
-    }
-
-    /// Adjusts every contact with `prepare` before checking it.
-    #[must_use]
-    pub fn with_prepare(mut self, prepare: Prepare) -> Self {
-        self.prepare = Some(prepare);
-        self
-    }
-
-    /// The next contact or structural problem; `None` at the end of the file.
-    pub fn next_step(&mut self) -> Result<Option<Step>, ValidateError> {
-        if self.finished {
-            return Ok(None);
-        }
-        let item = self
-            .splitter
-            .next_item()
-            .map_err(|source| ValidateError::Read {
-                file: self.file.clone(),
-                source,
-            })?;
-        let Some(item) = item else {
-            self.finished = true;
-            return Ok(None);
-        };
-        Ok(Some(match item {
-            Item::Syntax(syntax) => {
-                self.finished |= !syntax.recoverable;
-                let fatal = !syntax.recoverable;
-                Step::Structure {
-                    problem: structure_problem(&self.file, syntax),
-                    fatal,
-                }
-            }
-            Item::Element(element) => {
-                let mut examined = examine(
-                    &self.file,
-                    self.layout,
-                    &self.rules,
-                    self.prepare.as_mut(),
-                    &element,
-                );
-                self.finished |= examined.fatal;
-                note_duplicate(&self.file, &mut self.duplicates, &mut examined);
-                Step::Contact(examined.checked)
-            }
-        }))
-    }
-}
-
 /// A contact that is not UTF-8, placed at its first bad byte (with the byte offset).
 fn utf8_problem(file: &str, element: &Element) -> Option<Problem> {
-    let error = std::str::from_utf8(&element.bytes).err()?;
+    let error = std::str::from_utf8(element.bytes).err()?;
     let at = error.valid_up_to();
-    let pos = element.start.after(&element.bytes, at);
+    let pos = element.start.after(element.bytes, at);
     let byte = element.bytes.get(at).copied().unwrap_or_default();
     Some(problem(
         file,

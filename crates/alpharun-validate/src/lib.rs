@@ -15,15 +15,17 @@ mod problem;
 mod rules;
 mod split;
 mod strict;
+mod walk;
 
 use std::io::BufRead;
 
-pub use checker::{Adjustment, Checked, Checker, Prepare, REASON_FIELD, Step};
+pub use checker::{Adjustment, Checked, Prepare, REASON_FIELD, Step};
 pub use error::ValidateError;
 pub use position::Pos;
 pub use problem::{Problem, Severity};
 pub use rules::{CONTACT_FILE_SCHEMA, CONTACT_SCHEMA};
 pub use split::{Layout, detect_layout};
+pub use walk::Checker;
 
 /// What a file held.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -12,13 +12,9 @@ use crate::checker::{Examined, examine_only, note_duplicate, structure_problem};
 use crate::error::ValidateError;
 use crate::problem::{Problem, Severity};
 use crate::rules::{Duplicates, Rules};
-use crate::split::{Item, Layout, Splitter};
+use crate::split::{Block, Element, Layout, Piece, Splitter};
 
-/// Contacts per batch handed to a worker, and the bytes that close a batch early.
-const BATCH_ITEMS: usize = 256;
-const BATCH_BYTES: usize = 256 * 1024;
-
-type Job = (u64, std::io::Result<Vec<Item>>);
+type Job = (u64, std::io::Result<Block>);
 type Done = (u64, std::io::Result<Vec<Outcome>>);
 
 enum Outcome {
@@ -42,7 +38,7 @@ pub fn validate_parallel(
     // is released.
     let job_rx = Arc::new(Mutex::new(job_rx));
     let (done_tx, done_rx) = sync_channel::<Done>(workers * 2);
-    let (spare_tx, spare_rx) = sync_channel::<Vec<Vec<u8>>>(workers * 2);
+    let (spare_tx, spare_rx) = sync_channel::<Vec<u8>>(workers * 2);
     std::thread::scope(|scope| {
         let stop = &stop;
         scope.spawn(move || split(reader, layout, &job_tx, &spare_rx, stop));
@@ -68,47 +64,28 @@ fn split(
     reader: impl BufRead,
     layout: Layout,
     jobs: &SyncSender<Job>,
-    spares: &Receiver<Vec<Vec<u8>>>,
+    spares: &Receiver<Vec<u8>>,
     stop: &AtomicBool,
 ) {
     let mut splitter = Splitter::new(reader, layout);
     let mut sequence = 0;
-    let mut batch = Vec::new();
-    let mut bytes = 0;
     loop {
         if stop.load(Ordering::SeqCst) {
             return;
         }
-        while let Ok(buffers) = spares.try_recv() {
-            splitter.recycle(buffers);
+        while let Ok(buffer) = spares.try_recv() {
+            splitter.recycle(buffer);
         }
-        match splitter.next_item() {
-            Ok(Some(item)) => {
-                if let Item::Element(element) = &item {
-                    bytes += element.bytes.len();
-                }
-                batch.push(item);
-                if batch.len() >= BATCH_ITEMS || bytes >= BATCH_BYTES {
-                    if jobs
-                        .send((sequence, Ok(std::mem::take(&mut batch))))
-                        .is_err()
-                    {
-                        return;
-                    }
-                    sequence += 1;
-                    bytes = 0;
-                }
-            }
-            Ok(None) => break,
-            Err(error) => {
-                let _ = jobs.send((sequence, Ok(std::mem::take(&mut batch))));
-                let _ = jobs.send((sequence + 1, Err(error)));
-                return;
-            }
+        let job = match splitter.next_block() {
+            Ok(Some(block)) => Ok(block),
+            Ok(None) => return,
+            Err(error) => Err(error),
+        };
+        let failed = job.is_err();
+        if jobs.send((sequence, job)).is_err() || failed {
+            return;
         }
-    }
-    if !batch.is_empty() {
-        let _ = jobs.send((sequence, Ok(batch)));
+        sequence += 1;
     }
 }
 
@@ -118,33 +95,40 @@ fn work(
     rules: &Rules,
     jobs: &Mutex<Receiver<Job>>,
     done: &SyncSender<Done>,
-    spares: &SyncSender<Vec<Vec<u8>>>,
+    spares: &SyncSender<Vec<u8>>,
 ) {
     loop {
         let job = jobs.lock().unwrap_or_else(PoisonError::into_inner).recv();
-        let Ok((sequence, items)) = job else {
+        let Ok((sequence, block)) = job else {
             return;
         };
-        let mut used = Vec::new();
-        let outcomes = items.map(|items| {
-            let mut outcomes = Vec::with_capacity(items.len());
-            for item in items {
-                outcomes.push(match item {
-                    Item::Element(element) => {
-                        let examined = examine_only(file, layout, rules, &element);
-                        used.push(element.bytes);
-                        Outcome::Contact(examined)
+        let outcomes = block.map(|block| {
+            let outcomes = block
+                .pieces
+                .iter()
+                .map(|piece| match piece {
+                    Piece::Element {
+                        index,
+                        start,
+                        range,
+                    } => {
+                        let element = Element {
+                            index: *index,
+                            start: *start,
+                            bytes: &block.bytes[range.clone()],
+                        };
+                        Outcome::Contact(examine_only(file, layout, rules, &element))
                     }
-                    Item::Syntax(syntax) => Outcome::Structure {
+                    Piece::Syntax(syntax) => Outcome::Structure {
                         fatal: !syntax.recoverable,
-                        problem: structure_problem(file, syntax),
+                        problem: structure_problem(file, syntax.clone()),
                     },
-                });
-            }
+                })
+                .collect::<Vec<_>>();
+            // Hand the buffer back to the splitter; if it has enough, it is simply freed.
+            let _ = spares.try_send(block.bytes);
             outcomes
         });
-        // Hand the buffers back to the splitter; if it has enough, they are simply freed.
-        let _ = spares.try_send(used);
         if done.send((sequence, outcomes)).is_err() {
             return;
         }

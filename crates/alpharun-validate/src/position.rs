@@ -47,7 +47,7 @@ impl Pos {
 }
 
 /// Characters in UTF-8 bytes: every byte but continuation bytes starts one.
-fn characters(bytes: &[u8]) -> u64 {
+pub(crate) fn characters(bytes: &[u8]) -> u64 {
     bytes
         .chunks(256)
         .map(|chunk| {

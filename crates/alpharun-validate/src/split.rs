@@ -1,10 +1,12 @@
-//! Splitting a contact file into contacts without loading it: a JSON array is scanned byte by
-//! byte (strings and nesting tracked) and each element handed out with where it starts; JSON
-//! Lines hands out one line at a time.
+//! Splitting a contact file into blocks of whole contacts without loading it. The file is read
+//! into large buffers; a JSON array is scanned (strings and nesting tracked, strings crossed with
+//! `memchr`) and JSON Lines cut at newlines. Each block hands its buffer on with the range and
+//! position of every contact in it, so no contact is copied on its way to a checker.
 
-use std::io::BufRead;
+use std::io::Read;
+use std::ops::Range;
 
-use crate::position::Pos;
+use crate::position::{Pos, characters};
 
 /// How the contacts are laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,19 +17,19 @@ pub enum Layout {
     Lines,
 }
 
-/// One contact's raw bytes.
-#[derive(Debug)]
-pub struct Element {
+/// One contact's text, inside its block.
+#[derive(Debug, Clone, Copy)]
+pub struct Element<'a> {
     /// 0-based index of the contact in the file.
     pub index: usize,
     /// Where it starts.
     pub start: Pos,
     /// Its JSON text.
-    pub bytes: Vec<u8>,
+    pub bytes: &'a [u8],
 }
 
 /// A problem with the file's structure (not with one contact's content).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SyntaxError {
     /// Where.
     pub pos: Pos,
@@ -37,323 +39,471 @@ pub struct SyntaxError {
     pub recoverable: bool,
 }
 
-/// What the splitter yields.
+/// What a block holds, in file order.
 #[derive(Debug)]
-pub enum Item {
-    /// A contact to check.
-    Element(Element),
+pub enum Piece {
+    /// A contact: its index, where it starts, and its bytes in the block.
+    Element {
+        index: usize,
+        start: Pos,
+        range: Range<usize>,
+    },
     /// A structural problem.
     Syntax(SyntaxError),
 }
 
-/// Splits a reader into contacts.
-pub struct Splitter<R> {
-    reader: R,
-    layout: Layout,
-    pos: Pos,
-    index: usize,
-    state: State,
-    /// Buffers handed back for reuse (the parallel validator returns each element's bytes).
-    spare: Vec<Vec<u8>>,
+/// A run of the file and the pieces in it. `bytes` may be longer than the run (it is a recycled
+/// buffer): only the ranges of its pieces mean anything.
+#[derive(Debug)]
+pub struct Block {
+    /// The buffer.
+    pub bytes: Vec<u8>,
+    /// Contacts and problems, in file order.
+    pub pieces: Vec<Piece>,
 }
 
-/// Spare buffers kept at most, and the largest one worth keeping.
-const SPARE_COUNT: usize = 512;
-const SPARE_CAPACITY: usize = 32 * 1024;
+/// Bytes a block's buffer holds; a contact longer than that grows its buffer.
+pub const BLOCK_BYTES: usize = 256 * 1024;
+/// Spare buffers kept for reuse.
+const SPARE_COUNT: usize = 16;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     Start,
+    /// After the BOM, if any: `[` comes next.
+    Opening,
     /// After `[` or `,`: an element (or, after `[`, `]`) comes next.
     BeforeElement {
         first: bool,
     },
+    /// Inside an element (array) or a line (JSON Lines), scanned up to `Scan::at`.
+    InElement,
     AfterElement,
     AfterArray,
     Done,
+}
+
+/// How far the scan of the current element has got, kept across reads so that no byte is
+/// scanned twice however long the element is.
+#[derive(Debug, Clone, Copy)]
+struct Scan {
+    begin: usize,
+    start: Pos,
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+}
+
+/// The scanner ran out of read bytes and needs more.
+struct NeedMore;
+
+/// Splits a reader into blocks of contacts.
+pub struct Splitter<R> {
+    reader: R,
+    layout: Layout,
+    /// The block being built: `buffer[..filled]` is read, `buffer[..at]` scanned.
+    buffer: Vec<u8>,
+    filled: usize,
+    at: usize,
+    /// File offset of `buffer[0]`.
+    base: u64,
+    eof: bool,
+    state: State,
+    scan: Option<Scan>,
+    pieces: Vec<Piece>,
+    index: usize,
+    /// Newlines scanned so far, and the file offset just after the last one.
+    line: u64,
+    line_start: u64,
+    /// The last position handed out (file offset, column): columns are counted from there, so
+    /// that no byte is counted twice on a long line.
+    mark: (u64, u64),
+    spare: Vec<Vec<u8>>,
+    block_bytes: usize,
 }
 
 fn is_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
 }
 
-impl<R: BufRead> Splitter<R> {
+impl<R: Read> Splitter<R> {
     /// A splitter over `reader`, laid out as `layout`.
     pub fn new(reader: R, layout: Layout) -> Self {
         Self {
             reader,
             layout,
-            pos: Pos::START,
-            index: 0,
+            buffer: Vec::new(),
+            filled: 0,
+            at: 0,
+            base: 0,
+            eof: false,
             state: State::Start,
+            scan: None,
+            pieces: Vec::new(),
+            index: 0,
+            line: 1,
+            line_start: 0,
+            mark: (0, 1),
             spare: Vec::new(),
+            block_bytes: BLOCK_BYTES,
         }
     }
 
-    /// Takes back element buffers to fill again, so that steady-state splitting allocates
+    /// Blocks of about `bytes` instead of [`BLOCK_BYTES`] (tests use tiny ones to make every
+    /// contact cross a block boundary).
+    #[cfg(test)]
+    pub(crate) fn with_block_bytes(mut self, bytes: usize) -> Self {
+        self.block_bytes = bytes.max(1);
+        self
+    }
+
+    /// Takes back block buffers to fill again, so that steady-state splitting allocates
     /// nothing.
-    pub fn recycle(&mut self, buffers: impl IntoIterator<Item = Vec<u8>>) {
-        for buffer in buffers {
-            if self.spare.len() >= SPARE_COUNT {
-                break;
-            }
-            if buffer.capacity() <= SPARE_CAPACITY {
-                self.spare.push(buffer);
+    pub fn recycle(&mut self, buffer: Vec<u8>) {
+        if self.spare.len() < SPARE_COUNT && buffer.capacity() <= 2 * self.block_bytes {
+            self.spare.push(buffer);
+        }
+    }
+
+    /// The next block (with at least one piece); `None` at the end.
+    pub fn next_block(&mut self) -> std::io::Result<Option<Block>> {
+        loop {
+            let step = match self.layout {
+                Layout::Array => self.step_array(),
+                Layout::Lines => self.step_lines(),
+            };
+            match step {
+                Ok(()) if self.state == State::Done => return Ok(self.cut()),
+                Ok(()) => {}
+                Err(NeedMore) => {
+                    if self.filled == self.buffer.len() && !self.pieces.is_empty() {
+                        return Ok(self.cut());
+                    }
+                    self.read_more()?;
+                }
             }
         }
     }
 
-    fn buffer(&mut self) -> Vec<u8> {
-        let mut buffer = self.spare.pop().unwrap_or_default();
-        buffer.clear();
-        buffer
-    }
-
-    fn peek(&mut self) -> std::io::Result<Option<u8>> {
-        Ok(self.reader.fill_buf()?.first().copied())
-    }
-
-    fn bump(&mut self, byte: u8) {
-        self.reader.consume(1);
-        self.pos.advance(byte);
-    }
-
-    fn skip_space(&mut self) -> std::io::Result<Option<u8>> {
-        while let Some(byte) = self.peek()? {
-            if !is_space(byte) {
-                return Ok(Some(byte));
+    /// Reads into the buffer, growing it only when one contact fills it.
+    fn read_more(&mut self) -> std::io::Result<()> {
+        if self.filled == self.buffer.len() {
+            let grown = (self.buffer.len() * 2).max(self.block_bytes);
+            self.buffer.resize(grown, 0);
+        }
+        loop {
+            match self.reader.read(&mut self.buffer[self.filled..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(());
+                }
+                Ok(read) => {
+                    self.filled += read;
+                    return Ok(());
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(error) => return Err(error),
             }
-            self.bump(byte);
         }
-        Ok(None)
     }
 
-    /// Skips a UTF-8 BOM; a UTF-16 or UTF-32 one is an error (the file must be UTF-8).
-    fn skip_bom(&mut self) -> std::io::Result<Option<Item>> {
-        let buffer = self.reader.fill_buf()?;
-        if buffer.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            self.reader.consume(3);
-            self.pos.offset += 3;
-        } else if buffer.starts_with(&[0xFF, 0xFE]) || buffer.starts_with(&[0xFE, 0xFF]) {
-            return Ok(Some(self.fail(
-                "the file is UTF-16 (or UTF-32), not UTF-8: save it as UTF-8".to_owned(),
-            )));
+    /// Ends the block at the first byte not yet handed out; what follows moves to a fresh
+    /// buffer.
+    fn cut(&mut self) -> Option<Block> {
+        if self.pieces.is_empty() {
+            return None;
         }
-        Ok(None)
-    }
-
-    fn fail(&mut self, message: String) -> Item {
-        self.state = State::Done;
-        Item::Syntax(SyntaxError {
-            pos: self.pos,
-            message,
-            recoverable: false,
+        if self.scan.is_none() {
+            // Columns are counted on from the mark, which must not fall behind the new buffer.
+            self.pos();
+        }
+        let keep_from = self.scan.map_or(self.at, |scan| scan.begin);
+        let tail = self.filled - keep_from;
+        let mut next = self.spare.pop().unwrap_or_default();
+        if next.len() < tail.max(self.block_bytes) {
+            next.resize(tail.max(self.block_bytes), 0);
+        }
+        next[..tail].copy_from_slice(&self.buffer[keep_from..self.filled]);
+        if let Some(scan) = self.scan.as_mut() {
+            scan.begin -= keep_from;
+        }
+        self.at -= keep_from;
+        self.filled = tail;
+        self.base += keep_from as u64;
+        Some(Block {
+            bytes: std::mem::replace(&mut self.buffer, next),
+            pieces: std::mem::take(&mut self.pieces),
         })
     }
 
-    /// The next contact or problem; `None` at the end.
-    pub fn next_item(&mut self) -> std::io::Result<Option<Item>> {
-        match self.layout {
-            Layout::Array => self.next_in_array(),
-            Layout::Lines => self.next_line(),
+    /// The position of `buffer[at]`, where the scan is.
+    fn pos(&mut self) -> Pos {
+        let offset = self.base + self.at as u64;
+        let column = if self.line_start > self.mark.0 {
+            let from = (self.line_start - self.base) as usize;
+            1 + characters(&self.buffer[from..self.at])
+        } else {
+            let from = (self.mark.0 - self.base) as usize;
+            self.mark.1 + characters(&self.buffer[from..self.at])
+        };
+        self.mark = (offset, column);
+        Pos {
+            offset,
+            line: self.line,
+            column,
         }
     }
 
-    fn next_in_array(&mut self) -> std::io::Result<Option<Item>> {
-        loop {
-            match self.state {
-                State::Done => return Ok(None),
-                State::Start => {
-                    if let Some(item) = self.skip_bom()? {
-                        return Ok(Some(item));
-                    }
-                    match self.skip_space()? {
-                        Some(b'[') => {
-                            self.bump(b'[');
-                            self.state = State::BeforeElement { first: true };
-                        }
-                        Some(b'{') => {
-                            return Ok(Some(self.fail(
-                                "expected `[`: a contact file is a JSON array of contacts (for one contact per line, name the file .jsonl)".to_owned(),
-                            )));
-                        }
-                        Some(_) => {
-                            return Ok(Some(
-                                self.fail(
-                                    "expected `[`: a contact file is a JSON array of contacts"
-                                        .to_owned(),
-                                ),
-                            ));
-                        }
-                        None => {
-                            return Ok(Some(self.fail(
-                                "the file is empty: expected a JSON array of contacts".to_owned(),
-                            )));
-                        }
-                    }
+    fn newline_at(&mut self, at: usize) {
+        self.line += 1;
+        self.line_start = self.base + at as u64 + 1;
+    }
+
+    fn fail(&mut self, message: String) {
+        let pos = self.pos();
+        self.state = State::Done;
+        self.pieces.push(Piece::Syntax(SyntaxError {
+            pos,
+            message,
+            recoverable: false,
+        }));
+    }
+
+    /// The next byte that is not a space (consuming the spaces); `None` at the end.
+    fn after_space(&mut self) -> Result<Option<u8>, NeedMore> {
+        while self.at < self.filled {
+            let byte = self.buffer[self.at];
+            if !is_space(byte) {
+                return Ok(Some(byte));
+            }
+            if byte == b'\n' {
+                self.newline_at(self.at);
+            }
+            self.at += 1;
+        }
+        if self.eof { Ok(None) } else { Err(NeedMore) }
+    }
+
+    /// Skips a UTF-8 BOM; a UTF-16 or UTF-32 one is an error (the file must be UTF-8).
+    fn skip_bom(&mut self) -> Result<bool, NeedMore> {
+        if self.filled < 3 && !self.eof {
+            return Err(NeedMore);
+        }
+        let head = &self.buffer[..self.filled];
+        if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            self.at = 3;
+            self.mark = (3, 1);
+        } else if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+            self.fail("the file is UTF-16 (or UTF-32), not UTF-8: save it as UTF-8".to_owned());
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    fn step_array(&mut self) -> Result<(), NeedMore> {
+        match self.state {
+            State::Done => {}
+            State::Start => {
+                if self.skip_bom()? {
+                    self.state = State::Opening;
                 }
-                State::BeforeElement { first } => match self.skip_space()? {
-                    Some(b']') if first => {
-                        self.bump(b']');
-                        self.state = State::AfterArray;
-                    }
-                    Some(b']') => {
-                        return Ok(Some(self.fail("trailing comma before `]`".to_owned())));
-                    }
-                    Some(_) => return self.scan_element().map(Some),
-                    None => {
-                        return Ok(Some(self.fail(
-                            "unexpected end of file: the array is not closed with `]`".to_owned(),
-                        )));
-                    }
-                },
-                State::AfterElement => match self.skip_space()? {
-                    Some(b',') => {
-                        self.bump(b',');
-                        self.state = State::BeforeElement { first: false };
-                    }
-                    Some(b']') => {
-                        self.bump(b']');
-                        self.state = State::AfterArray;
-                    }
-                    Some(byte) => {
-                        let shown = char::from(byte).escape_default().to_string();
-                        return Ok(Some(self.fail(format!(
-                            "expected `,` or `]` after contact {}, found `{shown}`",
-                            self.index - 1
-                        ))));
-                    }
-                    None => {
-                        return Ok(Some(self.fail(
-                            "unexpected end of file: the array is not closed with `]`".to_owned(),
-                        )));
-                    }
-                },
-                State::AfterArray => match self.skip_space()? {
-                    None => {
-                        self.state = State::Done;
-                        return Ok(None);
-                    }
-                    Some(_) => {
-                        return Ok(Some(
-                            self.fail("unexpected data after the closing `]`".to_owned()),
-                        ));
-                    }
-                },
             }
+            State::Opening => {
+                match self.after_space()? {
+                    Some(b'[') => {
+                        self.at += 1;
+                        self.state = State::BeforeElement { first: true };
+                    }
+                    Some(b'{') => self.fail(
+                        "expected `[`: a contact file is a JSON array of contacts (for one contact per line, name the file .jsonl)".to_owned(),
+                    ),
+                    Some(_) => self
+                        .fail("expected `[`: a contact file is a JSON array of contacts".to_owned()),
+                    None => self
+                        .fail("the file is empty: expected a JSON array of contacts".to_owned()),
+                }
+            }
+            State::BeforeElement { first } => match self.after_space()? {
+                Some(b']') if first => {
+                    self.at += 1;
+                    self.state = State::AfterArray;
+                }
+                Some(b']') => self.fail("trailing comma before `]`".to_owned()),
+                Some(_) => {
+                    let start = self.pos();
+                    self.scan = Some(Scan {
+                        begin: self.at,
+                        start,
+                        depth: 0,
+                        in_string: false,
+                        escaped: false,
+                    });
+                    self.state = State::InElement;
+                }
+                None => self.fail(
+                    "unexpected end of file: the array is not closed with `]`".to_owned(),
+                ),
+            },
+            State::InElement => self.scan_element()?,
+            State::AfterElement => match self.after_space()? {
+                Some(b',') => {
+                    self.at += 1;
+                    self.state = State::BeforeElement { first: false };
+                }
+                Some(b']') => {
+                    self.at += 1;
+                    self.state = State::AfterArray;
+                }
+                Some(byte) => {
+                    let shown = char::from(byte).escape_default().to_string();
+                    let message = format!(
+                        "expected `,` or `]` after contact {}, found `{shown}`",
+                        self.index - 1
+                    );
+                    self.fail(message);
+                }
+                None => self.fail(
+                    "unexpected end of file: the array is not closed with `]`".to_owned(),
+                ),
+            },
+            State::AfterArray => match self.after_space()? {
+                None => self.state = State::Done,
+                Some(_) => self.fail("unexpected data after the closing `]`".to_owned()),
+            },
         }
+        Ok(())
     }
 
-    /// Collects one array element: up to a `,`, `]` or space outside strings and nesting.
-    /// Works on the reader's buffer directly and jumps through strings with `memchr`, since
-    /// strings (resumes above all) are most of a contact file's bytes.
-    fn scan_element(&mut self) -> std::io::Result<Item> {
-        let start = self.pos;
-        let mut bytes = self.buffer();
-        let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-        loop {
-            let buffer = self.reader.fill_buf()?;
-            if buffer.is_empty() {
-                self.pos = start.after(&bytes, bytes.len());
-                let message = format!(
-                    "unexpected end of file inside contact {} (it starts at line {}, column {})",
-                    self.index, start.line, start.column
-                );
-                return Ok(self.fail(message));
-            }
-            let mut at = 0;
-            let mut end = None;
-            while at < buffer.len() {
-                if in_string {
-                    if escaped {
-                        escaped = false;
-                        at += 1;
-                        continue;
+    /// Scans one array element up to a `,`, `]` or space outside strings and nesting.
+    fn scan_element(&mut self) -> Result<(), NeedMore> {
+        let Some(mut scan) = self.scan else {
+            return Ok(());
+        };
+        let mut at = self.at;
+        let mut end = None;
+        while at < self.filled {
+            if scan.in_string {
+                if scan.escaped {
+                    scan.escaped = false;
+                    if self.buffer[at] == b'\n' {
+                        self.newline_at(at);
                     }
-                    match memchr::memchr2(b'"', b'\\', &buffer[at..]) {
-                        None => at = buffer.len(),
-                        Some(skip) => {
-                            at += skip;
-                            if buffer[at] == b'\\' {
-                                escaped = true;
-                            } else {
-                                in_string = false;
-                            }
-                            at += 1;
-                        }
-                    }
+                    at += 1;
                     continue;
                 }
-                let byte = buffer[at];
-                match byte {
-                    b'"' => in_string = true,
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' if depth > 0 => depth -= 1,
-                    b',' | b'}' | b']' if depth == 0 => {
-                        end = Some(at);
-                        break;
+                match memchr::memchr3(b'"', b'\\', b'\n', &self.buffer[at..self.filled]) {
+                    None => at = self.filled,
+                    Some(skip) => {
+                        at += skip;
+                        match self.buffer[at] {
+                            b'\\' => scan.escaped = true,
+                            b'"' => scan.in_string = false,
+                            _ => self.newline_at(at),
+                        }
+                        at += 1;
                     }
-                    _ if depth == 0 && is_space(byte) => {
-                        end = Some(at);
-                        break;
-                    }
-                    _ => {}
                 }
-                at += 1;
-            }
-            let take = end.unwrap_or(buffer.len());
-            bytes.extend_from_slice(&buffer[..take]);
-            self.reader.consume(take);
-            if end.is_some() {
-                break;
-            }
-        }
-        self.pos = start.after(&bytes, bytes.len());
-        let index = self.index;
-        self.index += 1;
-        self.state = State::AfterElement;
-        Ok(Item::Element(Element {
-            index,
-            start,
-            bytes,
-        }))
-    }
-
-    fn next_line(&mut self) -> std::io::Result<Option<Item>> {
-        if self.state == State::Done {
-            return Ok(None);
-        }
-        if self.state == State::Start {
-            if let Some(item) = self.skip_bom()? {
-                return Ok(Some(item));
-            }
-            self.state = State::BeforeElement { first: true };
-        }
-        loop {
-            let mut line = self.buffer();
-            let read = self.reader.read_until(b'\n', &mut line)?;
-            if read == 0 {
-                return Ok(None);
-            }
-            let start = self.pos;
-            self.pos = start.after(&line, line.len());
-            let leading = line.iter().take_while(|b| is_space(**b)).count();
-            if leading == line.len() {
-                self.recycle([line]);
                 continue;
             }
-            let start = start.after(&line, leading);
-            let end = line.len() - line.iter().rev().take_while(|b| is_space(**b)).count();
-            line.truncate(end);
-            line.drain(..leading);
-            let bytes = line;
-            let index = self.index;
-            self.index += 1;
-            return Ok(Some(Item::Element(Element {
-                index,
-                start,
-                bytes,
-            })));
+            let byte = self.buffer[at];
+            match byte {
+                b'"' => scan.in_string = true,
+                b'{' | b'[' => scan.depth += 1,
+                b'}' | b']' if scan.depth > 0 => scan.depth -= 1,
+                b',' | b'}' | b']' if scan.depth == 0 => {
+                    end = Some(at);
+                    break;
+                }
+                _ if scan.depth == 0 && is_space(byte) => {
+                    end = Some(at);
+                    break;
+                }
+                b'\n' => self.newline_at(at),
+                _ => {}
+            }
+            at += 1;
+        }
+        self.at = at;
+        match end {
+            Some(end) => {
+                self.finish_element(scan, end);
+                self.state = State::AfterElement;
+                Ok(())
+            }
+            None if self.eof => {
+                self.scan = None;
+                let message = format!(
+                    "unexpected end of file inside contact {} (it starts at line {}, column {})",
+                    self.index, scan.start.line, scan.start.column
+                );
+                self.fail(message);
+                Ok(())
+            }
+            None => {
+                self.scan = Some(scan);
+                Err(NeedMore)
+            }
+        }
+    }
+
+    fn finish_element(&mut self, scan: Scan, end: usize) {
+        self.scan = None;
+        self.pieces.push(Piece::Element {
+            index: self.index,
+            start: scan.start,
+            range: scan.begin..end,
+        });
+        self.index += 1;
+    }
+
+    /// Cuts the next non-blank line.
+    fn step_lines(&mut self) -> Result<(), NeedMore> {
+        match self.state {
+            State::Start => {
+                if self.skip_bom()? {
+                    self.state = State::BeforeElement { first: true };
+                }
+                Ok(())
+            }
+            State::BeforeElement { .. } => {
+                // Leading spaces, blank lines included, belong to no contact.
+                match self.after_space()? {
+                    None => self.state = State::Done,
+                    Some(_) => {
+                        let start = self.pos();
+                        self.scan = Some(Scan {
+                            begin: self.at,
+                            start,
+                            depth: 0,
+                            in_string: false,
+                            escaped: false,
+                        });
+                        self.state = State::InElement;
+                    }
+                }
+                Ok(())
+            }
+            State::InElement => {
+                let Some(scan) = self.scan else {
+                    return Ok(());
+                };
+                let found = memchr::memchr(b'\n', &self.buffer[self.at..self.filled]);
+                let end = match found {
+                    Some(skip) => self.at + skip,
+                    None if self.eof => self.filled,
+                    None => {
+                        self.at = self.filled;
+                        return Err(NeedMore);
+                    }
+                };
+                let line = &self.buffer[scan.begin..end];
+                let trimmed = line.len() - line.iter().rev().take_while(|b| is_space(**b)).count();
+                self.finish_element(scan, scan.begin + trimmed);
+                self.at = end;
+                self.state = State::BeforeElement { first: false };
+                Ok(())
+            }
+            State::Opening | State::AfterElement | State::AfterArray | State::Done => Ok(()),
         }
     }
 }
@@ -373,3 +523,6 @@ pub fn detect_layout(name: &str, head: &[u8]) -> Layout {
         _ => Layout::Array,
     }
 }
+
+#[cfg(test)]
+mod tests;
