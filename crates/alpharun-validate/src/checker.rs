@@ -3,11 +3,12 @@
 
 use serde_json::Value;
 
+use crate::beyond::{self, Duplicates};
 use crate::in_place::InPlace;
 use crate::locate;
 use crate::position::Pos;
 use crate::problem::{Problem, Severity};
-use crate::rules::{self, Duplicates, Finding, Rules};
+use crate::rules::{Finding, Rules};
 use crate::split::{Element, Layout, SyntaxError};
 use crate::strict::Strict;
 
@@ -111,7 +112,7 @@ pub(crate) fn examine_only(
 }
 
 fn located_email_key(email: Option<&str>, element: &Element) -> Option<(u64, String, Pos)> {
-    rules::email_key(email, element.bytes)
+    beyond::email_key(email, element.bytes)
         .map(|(key, email, offset)| (key, email, element.start.after(element.bytes, offset)))
 }
 

@@ -5,6 +5,7 @@
 //! `jsonschema` crate, formats on), so it matches what other tools say with that schema.
 //! Checks beyond the schema are warnings.
 
+mod beyond;
 mod checker;
 mod error;
 mod in_place;

@@ -8,10 +8,11 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::Summary;
+use crate::beyond::Duplicates;
 use crate::checker::{Examined, examine_only, note_duplicate, structure_problem};
 use crate::error::ValidateError;
 use crate::problem::{Problem, Severity};
-use crate::rules::{Duplicates, Rules};
+use crate::rules::Rules;
 use crate::split::{Block, Element, Layout, Piece, Splitter};
 
 type Job = (u64, std::io::Result<Block>);

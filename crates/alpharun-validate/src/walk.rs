@@ -3,9 +3,10 @@
 
 use std::io::BufRead;
 
+use crate::beyond::Duplicates;
 use crate::checker::{Prepare, Step, examine, note_duplicate, structure_problem};
 use crate::error::ValidateError;
-use crate::rules::{Duplicates, Rules};
+use crate::rules::Rules;
 use crate::split::{Block, Element, Layout, Piece, Splitter};
 
 /// Walks a contact file, one contact after the other.
