@@ -29,6 +29,7 @@
 //! duration) never carry bodies, headers or the token.
 
 mod batch;
+mod buckets;
 mod config;
 mod error;
 mod retry;
@@ -36,7 +37,9 @@ mod secret;
 mod send;
 mod validate;
 
-pub use batch::{BatchCounts, BatchOptions, BatchOutcome, BatchReply, BatchReport, Fate, Settled};
+pub use buckets::{
+    BatchCounts, BatchOptions, BatchOutcome, BatchReply, BatchReport, Fate, Settled,
+};
 pub use config::{ApiInfo, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, FromRuntime};
 pub use error::{Error, Invalid, Op, ReplyBody, SentBody, UncertainCause};
 pub use futures_util::stream;
