@@ -27,8 +27,14 @@ pub struct Adjustment {
     pub hint: Option<String>,
 }
 
+/// How a contact is adjusted before it is checked: `None`, or what is wrong.
+pub type Adjust<'a> = dyn FnMut(&mut Value) -> Option<Adjustment> + 'a;
+
 /// A change made to every contact before it is checked (such as filling a default field).
-pub type Prepare = Box<dyn FnMut(&mut Value) -> Option<Adjustment>>;
+pub type Prepare = Box<Adjust<'static>>;
+
+/// The same change, shareable by the checking threads of the parallel walk.
+pub type SharedPrepare<'a> = &'a (dyn Fn(&mut Value) -> Option<Adjustment> + Sync);
 
 /// One contact, checked.
 #[derive(Debug, Clone)]
@@ -121,7 +127,7 @@ pub(crate) fn examine(
     file: &str,
     layout: Layout,
     rules: &Rules,
-    prepare: Option<&mut Prepare>,
+    prepare: Option<&mut Adjust<'_>>,
     element: &Element,
 ) -> Examined {
     let mut value: Value = match serde_json::from_slice::<Strict>(element.bytes) {

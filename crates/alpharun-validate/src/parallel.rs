@@ -7,13 +7,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::Summary;
+use serde_json::Value;
+
 use crate::beyond::Duplicates;
-use crate::checker::{Examined, examine_only, note_duplicate, structure_problem};
+use crate::checker::{
+    Examined, SharedPrepare, examine, examine_only, note_duplicate, structure_problem,
+};
 use crate::error::ValidateError;
 use crate::problem::{Problem, Severity};
 use crate::rules::Rules;
 use crate::split::{Block, Element, Layout, Piece, Splitter};
+use crate::{Options, Summary};
 
 type Job = (u64, std::io::Result<Block>);
 type Done = (u64, std::io::Result<Vec<Outcome>>);
@@ -28,7 +32,7 @@ pub fn validate_parallel(
     file: &str,
     reader: impl BufRead + Send,
     layout: Layout,
-    max_errors: Option<usize>,
+    options: Options<'_>,
     workers: usize,
     report: &mut dyn FnMut(Problem),
 ) -> Result<Summary, ValidateError> {
@@ -48,12 +52,15 @@ pub fn validate_parallel(
             let spare_tx = spare_tx.clone();
             let job_rx = Arc::clone(&job_rx);
             let rules = &rules;
-            scope.spawn(move || work(file, layout, rules, &job_rx, &done_tx, &spare_tx));
+            let prepare = options.prepare;
+            scope.spawn(move || {
+                work(file, layout, rules, prepare, &job_rx, &done_tx, &spare_tx);
+            });
         }
         drop(done_tx);
         drop(spare_tx);
         drop(job_rx);
-        let result = gather(file, layout, max_errors, &done_rx, report);
+        let result = gather(file, layout, options.max_errors, &done_rx, report);
         // Whatever happened, the other threads stop: no more batches are wanted.
         stop.store(true, Ordering::SeqCst);
         drop(done_rx);
@@ -94,6 +101,7 @@ fn work(
     file: &str,
     layout: Layout,
     rules: &Rules,
+    prepare: Option<SharedPrepare<'_>>,
     jobs: &Mutex<Receiver<Job>>,
     done: &SyncSender<Done>,
     spares: &SyncSender<Vec<u8>>,
@@ -118,7 +126,19 @@ fn work(
                             start: *start,
                             bytes: &block.bytes[range.clone()],
                         };
-                        Outcome::Contact(examine_only(file, layout, rules, &element))
+                        Outcome::Contact(match prepare {
+                            None => examine_only(file, layout, rules, &element),
+                            Some(prepare) => {
+                                let mut adjust = |contact: &mut Value| prepare(contact);
+                                let mut examined =
+                                    examine(file, layout, rules, Some(&mut adjust), &element);
+                                // Only whether it parsed matters from now on.
+                                if let Some(value) = examined.checked.value.as_mut() {
+                                    *value = Value::Null;
+                                }
+                                examined
+                            }
+                        })
                     }
                     Piece::Syntax(syntax) => Outcome::Structure {
                         fatal: !syntax.recoverable,

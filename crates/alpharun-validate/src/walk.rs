@@ -102,7 +102,7 @@ impl<R: BufRead> Checker<R> {
                     &self.file,
                     self.layout,
                     &self.rules,
-                    self.prepare.as_mut(),
+                    self.prepare.as_deref_mut().map(|p| p as _),
                     &element,
                 );
                 self.finished |= examined.fatal;

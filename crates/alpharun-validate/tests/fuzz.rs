@@ -8,8 +8,11 @@
 
 use std::io::Cursor;
 
-use alpharun_validate::{Checker, Layout, Problem, Step, validate};
+use alpharun_validate::{
+    Adjustment, Checker, Layout, Options, Problem, Step, validate, validate_with,
+};
 use proptest::prelude::*;
+use serde_json::Value;
 
 fn parallel(bytes: &[u8], layout: Layout) -> Vec<Problem> {
     let mut problems = Vec::new();
@@ -20,8 +23,52 @@ fn parallel(bytes: &[u8], layout: Layout) -> Vec<Problem> {
     problems
 }
 
+/// A fill-in like the import's `--job-opening-id`: fills a missing ID, refuses a different one.
+fn fill(contact: &mut Value) -> Option<Adjustment> {
+    let object = contact.as_object_mut()?;
+    match object.get("job_opening_id") {
+        None => {
+            object.insert("job_opening_id".to_owned(), Value::from("jo_1"));
+            None
+        }
+        Some(id) if id == "jo_1" => None,
+        Some(_) => Some(Adjustment {
+            pointer: "/job_opening_id".to_owned(),
+            message: "differs".to_owned(),
+            hint: None,
+        }),
+    }
+}
+
+fn parallel_filled(bytes: &[u8], layout: Layout) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let options = Options {
+        max_errors: None,
+        prepare: Some(&fill),
+    };
+    validate_with(
+        "f",
+        Cursor::new(bytes.to_vec()),
+        layout,
+        options,
+        &mut |p| {
+            problems.push(p);
+        },
+    )
+    .expect("in-memory reading cannot fail");
+    problems
+}
+
+fn sequential_filled(bytes: &[u8], layout: Layout) -> Vec<Problem> {
+    let checker = Checker::new("f", Cursor::new(bytes.to_vec()), layout).expect("schema");
+    walk(checker.with_prepare(Box::new(fill)))
+}
+
 fn sequential(bytes: &[u8], layout: Layout) -> Vec<Problem> {
-    let mut checker = Checker::new("f", Cursor::new(bytes.to_vec()), layout).expect("schema");
+    walk(Checker::new("f", Cursor::new(bytes.to_vec()), layout).expect("schema"))
+}
+
+fn walk(mut checker: Checker<Cursor<Vec<u8>>>) -> Vec<Problem> {
     let mut problems = Vec::new();
     while let Some(step) = checker.next_step().expect("in-memory reading cannot fail") {
         match step {
@@ -207,5 +254,16 @@ proptest! {
         for layout in [Layout::Array, Layout::Lines] {
             prop_assert_eq!(parallel(&bytes, layout), sequential(&bytes, layout));
         }
+    }
+
+    #[test]
+    fn a_fill_in_gives_the_same_verdict_both_ways(
+        contacts in prop::collection::vec(contact(), 1..8)
+    ) {
+        let bytes = contacts.join("\n").into_bytes();
+        prop_assert_eq!(
+            parallel_filled(&bytes, Layout::Lines),
+            sequential_filled(&bytes, Layout::Lines)
+        );
     }
 }

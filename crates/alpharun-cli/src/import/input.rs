@@ -6,7 +6,9 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
-use alpharun_validate::{Adjustment, Checker, Layout, Prepare, Problem, Severity, Step};
+use alpharun_validate::{
+    Adjustment, Checker, Layout, Options, Prepare, Problem, Severity, validate_with,
+};
 use anyhow::{Context, Result};
 use serde_json::Value;
 
@@ -20,27 +22,35 @@ pub struct Fill {
 }
 
 impl Fill {
+    /// Fills one contact's job opening; an error when it conflicts.
+    pub fn adjust(&self, contact: &mut Value) -> Option<Adjustment> {
+        let id = self.job_opening_id.as_deref()?;
+        let object = contact.as_object_mut()?;
+        match object.get("job_opening_id") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(existing)) if existing == id => return None,
+            Some(existing) if !self.replace => {
+                return Some(Adjustment {
+                    pointer: "/job_opening_id".to_owned(),
+                    message: format!(
+                        "job_opening_id {existing} differs from --job-opening-id `{id}`"
+                    ),
+                    hint: Some(
+                        "pass --override-job-opening-id to replace it, or drop --job-opening-id"
+                            .to_owned(),
+                    ),
+                });
+            }
+            Some(_) => {}
+        }
+        object.insert("job_opening_id".to_owned(), Value::String(id.to_owned()));
+        None
+    }
+
     /// The adjustment run on each contact before it is checked.
     pub fn prepare(&self) -> Prepare {
         let fill = self.clone();
-        Box::new(move |contact: &mut Value| {
-            let id = fill.job_opening_id.as_deref()?;
-            let object = contact.as_object_mut()?;
-            match object.get("job_opening_id") {
-                None | Some(Value::Null) => {}
-                Some(Value::String(existing)) if existing == id => return None,
-                Some(existing) if !fill.replace => {
-                    return Some(Adjustment {
-                        pointer: "/job_opening_id".to_owned(),
-                        message: format!("job_opening_id {existing} differs from --job-opening-id `{id}`"),
-                        hint: Some("pass --override-job-opening-id to replace it, or drop --job-opening-id".to_owned()),
-                    });
-                }
-                Some(_) => {}
-            }
-            object.insert("job_opening_id".to_owned(), Value::String(id.to_owned()));
-            None
-        })
+        Box::new(move |contact: &mut Value| fill.adjust(contact))
     }
 }
 
@@ -74,7 +84,8 @@ pub struct Precheck {
     pub crc32: u32,
 }
 
-/// Checks the whole file as `alpharun validate` would (with the fill-in applied).
+/// Checks the whole file as `alpharun validate` would (with the fill-in applied), on every
+/// core.
 pub fn precheck(path: &Path, layout: Layout, fill: &Fill, show: usize) -> Result<Precheck> {
     let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut hashing = Hashing {
@@ -83,45 +94,51 @@ pub fn precheck(path: &Path, layout: Layout, fill: &Fill, show: usize) -> Result
         bytes: 0,
     };
     let mut result = Precheck::default();
-    {
+    let adjust = |contact: &mut Value| fill.adjust(contact);
+    let options = Options {
+        max_errors: None,
+        prepare: Some(&adjust),
+    };
+    // The last problem, and whether it went to `shown`: when reading stops early, it is the one
+    // that stopped it.
+    let mut last: Option<(Problem, bool)> = None;
+    let summary = {
         let reader = BufReader::with_capacity(1 << 20, &mut hashing);
-        let mut checker =
-            Checker::new(&path.display().to_string(), reader, layout)?.with_prepare(fill.prepare());
-        while let Some(step) = checker.next_step()? {
-            match step {
-                Step::Structure { problem, fatal } => {
-                    if fatal {
-                        result.fatal = Some(problem);
-                    } else if result.shown.len() < show {
-                        result.shown.push(problem);
+        validate_with(
+            &path.display().to_string(),
+            reader,
+            layout,
+            options,
+            &mut |problem| {
+                if problem.severity == Severity::Warning {
+                    return;
+                }
+                if let Some(index) = problem.contact {
+                    if result.invalid.last() != Some(&index) {
+                        result.invalid.push(index);
                     }
                 }
-                Step::Contact(checked) => {
-                    result.contacts += 1;
-                    let valid = checked.is_valid();
-                    let first_error = checked
-                        .problems
-                        .iter()
-                        .find(|p| p.severity == Severity::Error)
-                        .cloned();
-                    for problem in checked.problems {
-                        if problem.severity == Severity::Warning {
-                            result.warnings += 1;
-                        } else if result.shown.len() < show {
-                            result.shown.push(problem);
-                        }
-                    }
-                    if !valid {
-                        result.invalid.push(checked.index);
-                        if checked.value.is_none() && layout == Layout::Array {
-                            result.fatal = first_error;
-                        }
-                    }
+                let shown = result.shown.len() < show;
+                if shown {
+                    result.shown.push(problem.clone());
                 }
+                last = Some((problem, shown));
+            },
+        )?
+    };
+    if summary.stopped_early {
+        if let Some((problem, shown)) = last {
+            // A broken file structure is the fatal problem, not one to list; a contact that
+            // broke an array is both.
+            if problem.contact.is_none() && shown {
+                result.shown.pop();
             }
+            result.fatal = Some(problem);
         }
     }
-    // The checker may stop early; the checksum covers the whole file.
+    result.contacts = summary.contacts;
+    result.warnings = summary.warnings;
+    // Reading may stop early; the checksum covers the whole file.
     std::io::copy(&mut hashing, &mut std::io::sink())
         .with_context(|| format!("cannot read {}", path.display()))?;
     result.bytes = hashing.bytes;
