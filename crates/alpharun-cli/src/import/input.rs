@@ -59,7 +59,7 @@ pub fn checker(path: &Path, layout: Layout, fill: &Fill) -> Result<Checker<BufRe
     let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     Ok(Checker::new(
         &path.display().to_string(),
-        BufReader::with_capacity(1 << 20, file),
+        BufReader::with_capacity(1 << 16, file),
         layout,
     )?
     .with_prepare(fill.prepare()))
@@ -103,7 +103,8 @@ pub fn precheck(path: &Path, layout: Layout, fill: &Fill, show: usize) -> Result
     // that stopped it.
     let mut last: Option<(Problem, bool)> = None;
     let summary = {
-        let reader = BufReader::with_capacity(1 << 20, &mut hashing);
+        // Smaller than the splitter's reads, which then bypass it instead of being copied.
+        let reader = BufReader::with_capacity(1 << 16, &mut hashing);
         validate_with(
             &path.display().to_string(),
             reader,
