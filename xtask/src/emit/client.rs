@@ -31,7 +31,7 @@ pub fn lib_rs(api: &Api, header: &str, models: &Ident, krate: &Ident) -> Result<
             pub const #op_const: Op = Op { method: #method, path: #path };
         });
         methods.push(method_tokens(api, op, models, &op_const)?);
-        if let Some((method, split)) = batch_tokens(op, models, &op_const)? {
+        if let Some((method, split)) = super::client_batch::batch_tokens(op, models, &op_const)? {
             methods.push(method);
             splits.push(split);
         }
@@ -156,7 +156,7 @@ fn names_upper(name: &str) -> String {
     crate::names::unraw(name).to_uppercase()
 }
 
-fn required_params(op: &Operation) -> usize {
+pub(super) fn required_params(op: &Operation) -> usize {
     op.params.iter().filter(|p| p.required).count()
 }
 
@@ -387,160 +387,4 @@ fn param_push(param: &Param) -> TokenStream {
             quote! { if let Some(value) = &#arg { #each } }
         }
     }
-}
-
-/// `<op>_batched` and `<op>_stream` for an `x-batch` operation, and the reply splitter.
-fn batch_tokens(
-    op: &Operation,
-    models: &Ident,
-    op_const: &Ident,
-) -> Result<Option<(TokenStream, TokenStream)>> {
-    let Some(batch) = &op.batch else {
-        return Ok(None);
-    };
-    if !op.params.is_empty() {
-        return Err(GenError::unsupported(
-            &join(&op.pointer, "x-batch"),
-            "`x-batch` on an operation with parameters",
-        ));
-    }
-    let base = crate::names::unraw(&op.name);
-    let batched = format_ident!("{base}_batched");
-    let streamed = format_ident!("{base}_stream");
-    let split = format_ident!("split_{base}_reply");
-    let item = rust_type_in(&batch.item, Some(models));
-    let reply = rust_type_in(&batch.reply, Some(models));
-    let path = &op.path;
-    let rejected = ident(&batch.rejected);
-    let count = |field: &Option<(String, TypeRef)>| match field {
-        Some((field, TypeRef::I64)) => {
-            let field = ident(field);
-            quote!(Some(reply.#field))
-        }
-        Some((field, _)) => {
-            let field = ident(field);
-            quote!(Some(i64::from(reply.#field)))
-        }
-        None => quote!(None),
-    };
-    let imported_count = count(&batch.imported_count);
-    let rejected_count = count(&batch.rejected_count);
-    let batched_doc = doc(&format!(
-        "Sends any number of items to `{} {}` in batches of `options.batch_size` (default 100), `options.concurrency` (default 4) at a time, and files every item in exactly one bucket of the report: imported, rejected by the server, invalid (never sent), uncertain (sent, outcome unknown) or unsent (certainly not processed, with the error).\n\nItems are read lazily, so only the batches in flight are in memory; the report keeps the indices of imported items and the other items themselves. A 401 or 403 stops the run: the remaining items are settled as unsent. Set `options.stop` to stop early the same way.",
-        op.method, op.path
-    ));
-    let streamed_doc = doc(&format!(
-        "Like [`Client::{batched}`], for a `Stream` of items, handing each batch's outcome to `on_outcome` as soon as it is known instead of keeping a report: memory stays flat whatever the number of items. Returns the counts per bucket."
-    ));
-    let method = quote! {
-        #batched_doc
-        pub async fn #batched(
-            &self,
-            items: impl IntoIterator<Item = #item>,
-            options: &BatchOptions,
-        ) -> BatchReport<#item> {
-            self.runtime
-                .send_batches_report(ops::#op_const, #path, alpharun_runtime::stream::iter(items), options, #split)
-                .await
-        }
-
-        #streamed_doc
-        pub async fn #streamed<S, F>(&self, items: S, options: &BatchOptions, on_outcome: F) -> BatchCounts
-        where
-            S: alpharun_runtime::stream::Stream<Item = #item>,
-            F: FnMut(BatchOutcome<#item>),
-        {
-            self.runtime
-                .send_batches(ops::#op_const, #path, items, options, #split, on_outcome)
-                .await
-        }
-    };
-    let splitter = quote! {
-        fn #split(reply: #reply) -> BatchReply {
-            BatchReply {
-                imported_count: #imported_count,
-                rejected_count: #rejected_count,
-                rejected: reply
-                    .#rejected
-                    .iter()
-                    .map(|echoed| serde_json::to_value(echoed).unwrap_or_default())
-                    .collect(),
-            }
-        }
-    };
-    Ok(Some((method, splitter)))
-}
-
-/// One runnable example per operation that takes a body and no required parameter:
-/// `cargo run -p <client> --example <op> -- FILE` sends FILE's JSON and prints the reply.
-pub fn examples(api: &Api, header: &str, krate: &Ident) -> Vec<(String, TokenStream)> {
-    let env_prefix = api.crate_prefix.to_uppercase().replace('-', "_");
-    api.operations
-        .values()
-        .filter(|op| op.body.is_some() && required_params(op) == 0)
-        .map(|op| {
-            let base = crate::names::unraw(&op.name).to_owned();
-            let name = ident(&op.name);
-            let body = op.body.as_ref().map(|b| (b.ty.clone(), b.required));
-            let (body_ty, required) = body.unwrap_or((TypeRef::Any, true));
-            let body_ty = rust_type_in(&body_ty, Some(&format_ident!("types")));
-            let optional_args = op.params.iter().map(|_| quote!(None));
-            let body_arg = if required { quote!(&body) } else { quote!(Some(&body)) };
-            let file_doc = inner_doc(&format!(
-                "{header}\n\nSends a JSON file to `{} {}` and prints the reply: `cargo run -p {} --example {base} -- FILE`.\nThe token comes from `{env_prefix}_API_TOKEN`, the server from `{env_prefix}_BASE_URL` (default: the spec's). Exit 0 on success, 1 on an API error, 2 on a usage or file error.",
-                op.method,
-                op.path,
-                krate.to_string().replace('_', "-"),
-            ));
-            let usage = format!(
-                "usage: {base} FILE   (JSON; token in {env_prefix}_API_TOKEN, server in {env_prefix}_BASE_URL)"
-            );
-            let tokens = quote! {
-                #file_doc
-                use std::process::ExitCode;
-
-                use #krate::{Client, types};
-
-                #[tokio::main(flavor = "current_thread")]
-                async fn main() -> ExitCode {
-                    let Some(path) = std::env::args_os().nth(1) else {
-                        eprintln!(#usage);
-                        return ExitCode::from(2);
-                    };
-                    let text = match std::fs::read_to_string(&path) {
-                        Ok(text) => text,
-                        Err(error) => {
-                            eprintln!("error: {}: {error}", path.to_string_lossy());
-                            return ExitCode::from(2);
-                        }
-                    };
-                    let body: #body_ty = match serde_json::from_str(&text) {
-                        Ok(body) => body,
-                        Err(error) => {
-                            eprintln!("error: {}: {error}", path.to_string_lossy());
-                            return ExitCode::from(2);
-                        }
-                    };
-                    let client = match Client::from_env() {
-                        Ok(client) => client,
-                        Err(error) => {
-                            eprintln!("error: {error}");
-                            return ExitCode::from(2);
-                        }
-                    };
-                    match client.#name(#(#optional_args,)* #body_arg).await {
-                        Ok(reply) => {
-                            println!("{}", serde_json::to_string_pretty(&reply).unwrap_or_else(|_| format!("{reply:?}")));
-                            ExitCode::SUCCESS
-                        }
-                        Err(error) => {
-                            eprintln!("error: {error}");
-                            ExitCode::FAILURE
-                        }
-                    }
-                }
-            };
-            (base, tokens)
-        })
-        .collect()
 }

@@ -1,6 +1,8 @@
 //! Emitters: IR -> the text of every generated file, formatted and byte-stable.
 
 mod client;
+mod client_batch;
+mod client_examples;
 mod models;
 mod server;
 mod tokens;
@@ -106,7 +108,7 @@ pub fn rust_files(
             contents: tokens::format_file("spec_examples.rs", spec_examples_test(api, header))?,
         },
     ];
-    for (name, tokens) in client::examples(api, header, &client_ident) {
+    for (name, tokens) in client_examples::examples(api, header, &client_ident) {
         files.push(OutFile {
             path: format!("{client}/examples/{name}.rs"),
             contents: tokens::format_file(&format!("{name}.rs"), tokens)?,
