@@ -3,6 +3,7 @@
 
 mod failed;
 mod feed;
+mod finish;
 mod input;
 mod journal;
 mod ledger;
@@ -22,6 +23,7 @@ use alpharun_validate::detect_layout;
 use anyhow::{Context, Result, bail};
 
 use feed::{Feed, Session};
+use finish::{Outcome, finish};
 use input::{Fill, Precheck, checker, precheck};
 use journal::{Journal, Record};
 use ledger::{Buckets, Fate, Ledger};
@@ -71,12 +73,6 @@ pub struct Args {
     /// Seconds before a request times out (its contacts are then uncertain).
     #[arg(long, default_value_t = 60, value_name = "SECONDS")]
     timeout: u64,
-}
-
-/// How one input ended.
-struct Outcome {
-    buckets: Buckets,
-    fatal: bool,
 }
 
 pub fn run(args: &Args) -> ExitCode {
@@ -238,70 +234,6 @@ async fn import_one(args: &Args, path: &Path, stop: &Arc<AtomicBool>) -> Result<
         started,
         stop,
     )
-}
-
-#[allow(clippy::too_many_arguments)]
-fn finish(
-    path: &Path,
-    layout: alpharun_validate::Layout,
-    fill: &Fill,
-    check: &Precheck,
-    session: Session,
-    failed_path: &Path,
-    started: Instant,
-    stop: &AtomicBool,
-) -> Result<Outcome> {
-    let Session {
-        ledger,
-        mut journal,
-        progress,
-        failure,
-        auth_refused,
-        ..
-    } = session;
-    progress.finish();
-    let buckets = ledger.buckets(check.contacts);
-    journal.write(&Record::Finished { buckets })?;
-    let failed = failed::write(path, layout, fill, &ledger, failed_path)?;
-    let name = path.display();
-    if let Some(message) = &auth_refused {
-        eprintln!(
-            "error: the server refused the token, so nothing more was sent: {message}. Check {} or --token-file",
-            crate::token::TOKEN_VAR
-        );
-    }
-    if stop.load(Ordering::SeqCst) {
-        eprintln!("stopped: requests in flight finished; run again with --resume to send the rest");
-    }
-    if let Some(error) = &failure {
-        eprintln!("error: {error:#}");
-    }
-    eprintln!(
-        "{name}: {} contacts: {} imported, {} rejected by the server, {} invalid, {} uncertain, {} unsent ({:.1} s)",
-        buckets.total(),
-        buckets.imported,
-        buckets.rejected,
-        buckets.invalid,
-        buckets.uncertain,
-        buckets.unsent,
-        started.elapsed().as_secs_f64()
-    );
-    if failed > 0 {
-        eprintln!(
-            "  failed file: {} ({failed} contacts, each with its reason in `_alpharun_error`)",
-            failed_path.display()
-        );
-    }
-    eprintln!("  journal: {}", journal.path().display());
-    if buckets.uncertain > 0 {
-        eprintln!(
-            "  uncertain contacts may have reached the server; check before sending them again (`--resume --resend-uncertain` resends them)"
-        );
-    }
-    Ok(Outcome {
-        buckets,
-        fatal: failure.is_some() || auth_refused.is_some(),
-    })
 }
 
 fn open_journal(
