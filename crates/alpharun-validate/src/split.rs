@@ -300,6 +300,19 @@ impl<R: Read> Splitter<R> {
         Ok(true)
     }
 
+    /// Starts scanning a contact at the first byte not yet scanned.
+    fn begin_element(&mut self) {
+        let start = self.pos();
+        self.scan = Some(Scan {
+            begin: self.at,
+            start,
+            depth: 0,
+            in_string: false,
+            escaped: false,
+        });
+        self.state = State::InElement;
+    }
+
     fn finish_element(&mut self, scan: Scan, end: usize) {
         self.scan = None;
         self.pieces.push(Piece::Element {

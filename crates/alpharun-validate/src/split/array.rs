@@ -1,7 +1,7 @@
 //! The JSON array layout: `[`, contacts separated by commas, `]`, each contact's end found
 //! by tracking strings and nesting.
 
-use super::{NeedMore, Scan, Splitter, State, is_space};
+use super::{NeedMore, Splitter, State, is_space};
 use std::io::Read;
 
 impl<R: Read> Splitter<R> {
@@ -34,17 +34,7 @@ impl<R: Read> Splitter<R> {
                     self.state = State::AfterArray;
                 }
                 Some(b']') => self.fail("trailing comma before `]`".to_owned()),
-                Some(_) => {
-                    let start = self.pos();
-                    self.scan = Some(Scan {
-                        begin: self.at,
-                        start,
-                        depth: 0,
-                        in_string: false,
-                        escaped: false,
-                    });
-                    self.state = State::InElement;
-                }
+                Some(_) => self.begin_element(),
                 None => self.fail(
                     "unexpected end of file: the array is not closed with `]`".to_owned(),
                 ),

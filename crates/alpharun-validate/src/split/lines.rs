@@ -1,6 +1,6 @@
 //! The JSON Lines layout: one contact per line, blank lines skipped, spaces around trimmed.
 
-use super::{NeedMore, Scan, Splitter, State, is_space};
+use super::{NeedMore, Splitter, State, is_space};
 use std::io::Read;
 
 impl<R: Read> Splitter<R> {
@@ -17,17 +17,7 @@ impl<R: Read> Splitter<R> {
                 // Leading spaces, blank lines included, belong to no contact.
                 match self.after_space()? {
                     None => self.state = State::Done,
-                    Some(_) => {
-                        let start = self.pos();
-                        self.scan = Some(Scan {
-                            begin: self.at,
-                            start,
-                            depth: 0,
-                            in_string: false,
-                            escaped: false,
-                        });
-                        self.state = State::InElement;
-                    }
+                    Some(_) => self.begin_element(),
                 }
                 Ok(())
             }
