@@ -83,13 +83,19 @@ pub(crate) struct Examined {
 
 /// Checks one element whose parsed value nobody needs afterwards (`validate`): parsed in place
 /// and checked yes/no, and only a contact that fails goes the slow way to have its errors named.
+/// A contact to adjust first always goes the slow way, since the adjustment works on a `Value`.
 /// The value left in `checked` is `Null`, a mark that the contact parsed.
 pub(crate) fn examine_only(
     file: &str,
     layout: Layout,
     rules: &Rules,
+    prepare: Option<SharedPrepare<'_>>,
     element: &Element,
 ) -> Examined {
+    if let Some(prepare) = prepare {
+        let mut adjust = |contact: &mut Value| prepare(contact);
+        return without_value(examine(file, layout, rules, Some(&mut adjust), element));
+    }
     if let Some(mut contact) = InPlace::parse(element.bytes) {
         contact.remove(REASON_FIELD);
         if let Some(findings) = rules.check_in_place(&contact, element.bytes) {
@@ -110,7 +116,11 @@ pub(crate) fn examine_only(
             };
         }
     }
-    let mut examined = examine(file, layout, rules, None, element);
+    without_value(examine(file, layout, rules, None, element))
+}
+
+/// Frees the parsed contact on the thread that built it: only whether it parsed matters now.
+fn without_value(mut examined: Examined) -> Examined {
     if let Some(value) = examined.checked.value.as_mut() {
         *value = Value::Null;
     }

@@ -7,16 +7,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use serde_json::Value;
-
 use crate::beyond::Duplicates;
-use crate::checker::{
-    Examined, SharedPrepare, examine, examine_only, note_duplicate, structure_problem,
-};
+use crate::checker::{Examined, SharedPrepare, examine_only, note_duplicate, structure_problem};
 use crate::error::ValidateError;
 use crate::problem::{Problem, Severity};
 use crate::rules::Rules;
-use crate::split::{Block, Element, Layout, Piece, Splitter};
+use crate::split::{Block, Layout, Piece, Splitter};
 use crate::{Options, Summary};
 
 type Job = (u64, std::io::Result<Block>);
@@ -116,30 +112,13 @@ fn work(
                 .pieces
                 .iter()
                 .map(|piece| match piece {
-                    Piece::Element {
-                        index,
-                        start,
-                        range,
-                    } => {
-                        let element = Element {
-                            index: *index,
-                            start: *start,
-                            bytes: &block.bytes[range.clone()],
-                        };
-                        Outcome::Contact(match prepare {
-                            None => examine_only(file, layout, rules, &element),
-                            Some(prepare) => {
-                                let mut adjust = |contact: &mut Value| prepare(contact);
-                                let mut examined =
-                                    examine(file, layout, rules, Some(&mut adjust), &element);
-                                // Only whether it parsed matters from now on.
-                                if let Some(value) = examined.checked.value.as_mut() {
-                                    *value = Value::Null;
-                                }
-                                examined
-                            }
-                        })
-                    }
+                    Piece::Element(span) => Outcome::Contact(examine_only(
+                        file,
+                        layout,
+                        rules,
+                        prepare,
+                        &block.element(span),
+                    )),
                     Piece::Syntax(syntax) => Outcome::Structure {
                         fatal: !syntax.recoverable,
                         problem: structure_problem(file, syntax.clone()),

@@ -39,27 +39,45 @@ pub struct SyntaxError {
     pub recoverable: bool,
 }
 
+/// Where one contact is in its block.
+#[derive(Debug, Clone)]
+pub struct Span {
+    /// 0-based index of the contact in the file.
+    pub index: usize,
+    /// Where it starts in the file.
+    pub start: Pos,
+    /// Its bytes in the block.
+    pub range: Range<usize>,
+}
+
 /// What a block holds, in file order.
 #[derive(Debug)]
 pub enum Piece {
-    /// A contact: its index, where it starts, and its bytes in the block.
-    Element {
-        index: usize,
-        start: Pos,
-        range: Range<usize>,
-    },
+    /// A contact.
+    Element(Span),
     /// A structural problem.
     Syntax(SyntaxError),
 }
 
 /// A run of the file and the pieces in it. `bytes` may be longer than the run (it is a recycled
 /// buffer): only the ranges of its pieces mean anything.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Block {
     /// The buffer.
     pub bytes: Vec<u8>,
     /// Contacts and problems, in file order.
     pub pieces: Vec<Piece>,
+}
+
+impl Block {
+    /// The contact at `span`, one of this block's pieces.
+    pub fn element(&self, span: &Span) -> Element<'_> {
+        Element {
+            index: span.index,
+            start: span.start,
+            bytes: &self.bytes[span.range.clone()],
+        }
+    }
 }
 
 /// Bytes a block's buffer holds; a contact longer than that grows its buffer.
@@ -315,11 +333,11 @@ impl<R: Read> Splitter<R> {
 
     fn finish_element(&mut self, scan: Scan, end: usize) {
         self.scan = None;
-        self.pieces.push(Piece::Element {
+        self.pieces.push(Piece::Element(Span {
             index: self.index,
             start: scan.start,
             range: scan.begin..end,
-        });
+        }));
         self.index += 1;
     }
 }

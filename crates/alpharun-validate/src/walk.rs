@@ -7,7 +7,7 @@ use crate::beyond::Duplicates;
 use crate::checker::{Prepare, Step, examine, note_duplicate, structure_problem};
 use crate::error::ValidateError;
 use crate::rules::Rules;
-use crate::split::{Block, Element, Layout, Piece, Splitter};
+use crate::split::{Block, Layout, Piece, Splitter};
 
 /// Walks a contact file, one contact after the other.
 pub struct Checker<R> {
@@ -18,7 +18,7 @@ pub struct Checker<R> {
     layout: Layout,
     prepare: Option<Prepare>,
     /// The block being walked, and its pieces not yet walked (reversed, to pop).
-    block: Option<Block>,
+    block: Block,
     finished: bool,
 }
 
@@ -32,7 +32,7 @@ impl<R: BufRead> Checker<R> {
             duplicates: Duplicates::default(),
             layout,
             prepare: None,
-            block: None,
+            block: Block::default(),
             finished: false,
         })
     }
@@ -47,12 +47,10 @@ impl<R: BufRead> Checker<R> {
     /// The next piece of the file, reading a block when the last one is used up.
     fn next_piece(&mut self) -> Result<Option<Piece>, ValidateError> {
         loop {
-            if let Some(piece) = self.block.as_mut().and_then(|block| block.pieces.pop()) {
+            if let Some(piece) = self.block.pieces.pop() {
                 return Ok(Some(piece));
             }
-            if let Some(used) = self.block.take() {
-                self.splitter.recycle(used.bytes);
-            }
+            self.splitter.recycle(std::mem::take(&mut self.block).bytes);
             let block = self
                 .splitter
                 .next_block()
@@ -64,7 +62,7 @@ impl<R: BufRead> Checker<R> {
                 return Ok(None);
             };
             block.pieces.reverse();
-            self.block = Some(block);
+            self.block = block;
         }
     }
 
@@ -86,18 +84,8 @@ impl<R: BufRead> Checker<R> {
                     fatal,
                 }
             }
-            Piece::Element {
-                index,
-                start,
-                range,
-            } => {
-                // The piece came from the block kept in `self.block`.
-                let bytes = self.block.as_ref().map_or(&[][..], |b| &b.bytes[range]);
-                let element = Element {
-                    index,
-                    start,
-                    bytes,
-                };
+            Piece::Element(span) => {
+                let element = self.block.element(&span);
                 let mut examined = examine(
                     &self.file,
                     self.layout,

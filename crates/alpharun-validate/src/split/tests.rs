@@ -35,11 +35,10 @@ fn split(bytes: &[u8], layout: Layout, block: usize, step: usize) -> Vec<Seen> {
     while let Some(block) = splitter.next_block().expect("in memory") {
         for piece in &block.pieces {
             seen.push(match piece {
-                Piece::Element {
-                    index,
-                    start,
-                    range,
-                } => Seen::Element(*index, *start, block.bytes[range.clone()].to_vec()),
+                Piece::Element(span) => {
+                    let element = block.element(span);
+                    Seen::Element(element.index, element.start, element.bytes.to_vec())
+                }
                 Piece::Syntax(s) => Seen::Syntax(s.pos, s.message.clone()),
             });
         }
